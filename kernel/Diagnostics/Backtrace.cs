@@ -1,0 +1,6 @@
+namespace Kernel.Diagnostics;
+
+public static unsafe class Backtrace
+{
+    public static void Print(ulong framePointer, ulong rip) { }
+}

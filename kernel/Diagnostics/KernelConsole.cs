@@ -1,0 +1,27 @@
+// Where kernel text goes: the serial port and, when present, the VGA text screen. Writes are
+// synchronous and never allocate, so the log and the panic path can both use them.
+using Kernel.Drivers.Serial;
+using Kernel.Drivers.Vga;
+
+namespace Kernel.Diagnostics;
+
+public static unsafe class KernelConsole
+{
+    public static void Write(byte* text, int length)
+    {
+        Uart16550.Write(text, length);
+        VgaTextConsole.Write(text, length);
+    }
+
+    public static void Write(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            byte b = text[i] < 128 ? (byte)text[i] : (byte)'?';
+            Write(&b, 1);
+        }
+    }
+
+    /// <summary>The panic path's writer: same devices, no state beyond theirs.</summary>
+    public static void WriteEmergency(string text) => Write(text);
+}
