@@ -136,7 +136,8 @@ public unsafe struct CommandLine
                 continue;
             }
 
-            // Copy one token, unquoted; the first unquoted '=' splits key from value.
+            // Copy one token, unquoted; the first '=' splits key from value, quoted or not
+            // (as Linux does), so "init=/bin/sh -c x" in quotes is still key init.
             bool inQuote = false;
             int keyStart = outPos;
             int valueStart = -1;
@@ -148,14 +149,12 @@ public unsafe struct CommandLine
                     inQuote = !inQuote;
                     continue;
                 }
-                if (b == (byte)'=' && valueStart < 0 && !inQuote)
+                if (b == (byte)'=' && valueStart < 0)
                 {
                     _store[outPos++] = 0;
                     valueStart = outPos;
                     continue;
                 }
-                // A '=' inside quotes before any split belongs to the key (Linux does the
-                // same only for whole-quoted tokens; harmless either way).
                 _store[outPos++] = b;
             }
             _store[outPos++] = 0;
