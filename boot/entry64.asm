@@ -4,7 +4,7 @@
 bits 64
 %define KERNEL_VMA 0xffffffff80000000
 
-extern kmain, boot_stack_top, boot_multiboot_magic, boot_multiboot_info
+extern kmain, __security_cookie, boot_stack_top, boot_multiboot_magic, boot_multiboot_info
 global entry64_low
 
 section .boot.text
@@ -38,6 +38,12 @@ entry64_high:
     push 0x1f80
     ldmxcsr [rsp]
     add rsp, 8
+
+    ; Make the stack-protector cookie differ from boot to boot (no C# frame is live yet).
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
+    xor [rel __security_cookie], rax
 
     ; The identity map still exists: read the values GRUB's registers left at their low address.
     mov edi, [abs boot_multiboot_magic]

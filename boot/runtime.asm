@@ -55,3 +55,10 @@ RhpStackProbe:
     cmp r11, rax
     ja .probe
     ret
+
+; The stack-protector cookie RyuJIT writes below stackalloc buffers and checks on return.
+; boot/entry64.asm mixes the boot-time TSC into it before any C# runs.
+section .data
+global __security_cookie
+align 8
+__security_cookie: dq 0x2f7a3c1d5e6b4a09

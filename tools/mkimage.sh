@@ -9,7 +9,8 @@ kernel=$1 out=$2 cmdline=${3:-} initrd=${4:-}
 case "$cmdline" in *[\"\\\$\;\{\}]*) echo "mkimage: the command line may not contain \" \\ \$ ; { }" >&2; exit 2;; esac
 
 root=$(mktemp -d)
-trap 'rm -rf "$root"' EXIT
+log=$(mktemp)
+trap 'rm -rf "$root" "$log"' EXIT
 mkdir -p "$root/boot/grub"
 cp "$kernel" "$root/boot/kernel.elf"
 module_line=""
@@ -31,5 +32,5 @@ $module_line
     boot
 }
 CFG
-grub-mkrescue -o "$out.tmp" "$root" >"$root/mkrescue.log" 2>&1 || { cat "$root/mkrescue.log" >&2; exit 1; }
+grub-mkrescue -o "$out.tmp" "$root" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 mv "$out.tmp" "$out"

@@ -1,7 +1,10 @@
 // kmain: the first C# code, called by boot/entry64.asm on the boot stack with interrupts off.
+// The order matters: serial first (so anything after can report), the runtime's statics,
+// then the boot data (copied out before its memory can be reused), CPU tables, and the work.
 using System.Runtime.InteropServices;
 using Kernel.Arch.X64;
 using Kernel.Diagnostics;
+using Kernel.Diagnostics.Testing;
 using Kernel.Drivers.Serial;
 
 namespace Kernel.Boot;
@@ -13,8 +16,31 @@ public static unsafe class KernelMain
     {
         Uart16550.Initialize();
         Runtime.Startup.InitializeModules();
-        KernelConsole.Write("kernel: hello from C#\n");
-        Power.ExitQemu(Power.ExitSuccess);
+        Clock.Initialize();
+        BootSequence.ReadBootData(multibootMagic, multibootInfoPhysical);
+        BootConsole.Select(BootData.Info);
+        BootSequence.PrintBanner();
+        BootSequence.LoadSymbols();
+
+        Gdt.Initialize();
+        Idt.Initialize();
+        Pic.Initialize();
+        CpuFeatures.Detect();
+        Log.Info($"cpu: GDT, TSS (IST stacks for #DF, NMI, #MC) and IDT loaded; PIC remapped to 0x{Pic.VectorBase:x} and masked");
+
+        CommandLine* cmdline = BootData.CommandLine;
+        if (cmdline->Has("crash")) CrashTriggers.Run(cmdline);
+        if (cmdline->Has("test")) RunTestsAndExit(cmdline);
+
+        EchoPrompt.Run();
+    }
+
+    static void RunTestsAndExit(CommandLine* cmdline)
+    {
+        SuiteRegistry.Initialize();
+        TestRunner.Totals totals = TestRunner.Run(cmdline);
+        Log.Info($"test: {totals.Passed} passed, {totals.Failed} failed, {totals.Skipped} skipped");
+        Power.ExitQemu(totals.Failed == 0 ? Power.ExitSuccess : Power.ExitTestFailed);
         Cpu.HaltForever();
     }
 }

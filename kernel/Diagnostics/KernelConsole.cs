@@ -22,6 +22,15 @@ public static unsafe class KernelConsole
         }
     }
 
+    /// <summary>Formats on the stack and writes, e.g. Print($"free {n} pages\n").</summary>
+    public static void Print(ref LogLine line)
+    {
+        byte* buffer = stackalloc byte[LogLine.Capacity];
+        var text = new TextBuilder(buffer, LogLine.Capacity);
+        line.CopyTo(ref text);
+        Write(buffer, text.Length);
+    }
+
     /// <summary>The panic path's writer: same devices, no state beyond theirs.</summary>
     public static void WriteEmergency(string text) => Write(text);
 }

@@ -11,24 +11,35 @@ public static unsafe class Panic
 
     public static bool InProgress => s_depth > 0;
 
+    /// <summary>Panics with a message and the caller's backtrace; never returns.</summary>
     public static void Halt(string message)
     {
-        Cpu.DisableInterrupts();
-        s_depth++;
-        if (s_depth > 2) Cpu.HaltForever();
-        if (s_depth > 1)
-        {
-            KernelConsole.WriteEmergency("\nKERNEL PANIC (nested): ");
-            KernelConsole.WriteEmergency(message);
-            KernelConsole.WriteEmergency("\n");
-            Stop();
-        }
+        Enter(message);
         KernelConsole.WriteEmergency("\nKERNEL PANIC: ");
         KernelConsole.WriteEmergency(message);
         KernelConsole.WriteEmergency("\n");
         Backtrace.Print(Cpu.ReadFramePointer(), 0);
         KernelConsole.WriteEmergency("---[ end Kernel panic ]---\n");
         Stop();
+    }
+
+    /// <summary>
+    /// Marks the start of a panic report. A second entry (a fault or panic while reporting)
+    /// prints one line and stops at once; a third halts without printing.
+    /// </summary>
+    public static void Enter(string what)
+    {
+        Cpu.DisableInterrupts();
+        s_depth++;
+        if (s_depth == 1) return;
+        if (s_depth == 2)
+        {
+            KernelConsole.WriteEmergency("\nKERNEL PANIC (nested, while reporting): ");
+            KernelConsole.WriteEmergency(what);
+            KernelConsole.WriteEmergency("\n");
+            Stop();
+        }
+        Cpu.HaltForever();
     }
 
     /// <summary>Ends a failed run: status 3 on isa-debug-exit (QEMU exits 7), else halt.</summary>

@@ -6,6 +6,7 @@ namespace System
     public struct RuntimeFieldHandle { internal nint _value; }
 
     public abstract class Type { }
+    internal sealed class RuntimeType : Type { }
 
     public class Exception
     {

@@ -1,0 +1,94 @@
+; Interrupt and exception entry. One small stub per vector pushes a dummy error code when the
+; CPU does not push one, then the vector, and joins interrupt_common, which saves every general
+; register and the whole x87/SSE state (fxsave: the C# code uses SSE freely), clears AC (SMAP)
+; and calls the C# dispatcher with a pointer to the saved frame (kernel/Arch/X64/InterruptFrame.cs).
+; The dispatcher may change the frame (an exception-table fixup changes RIP) before iretq.
+bits 64
+extern interrupt_dispatch
+global isr_stub_table, smap_clac_enabled
+
+section .text
+%macro STUB 1
+isr_stub_%1:
+%if %1 = 8 || %1 = 10 || %1 = 11 || %1 = 12 || %1 = 13 || %1 = 14 || %1 = 17 || %1 = 21 || %1 = 29 || %1 = 30
+%else
+    push 0                              ; no error code from the CPU for this vector
+%endif
+    push %1
+    jmp interrupt_common
+%endmacro
+
+%assign vector 0
+%rep 256
+    STUB vector
+%assign vector vector + 1
+%endrep
+
+interrupt_common:
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+    cld
+    ; CLAC faults on CPUs without SMAP, so it runs only once the kernel has found SMAP.
+    test byte [rel smap_clac_enabled], 1
+    jz .no_clac
+    clac
+.no_clac:
+    mov rbx, rsp                        ; rbx (callee-saved) keeps the frame across the call
+    sub rsp, 512
+    and rsp, -16                        ; fxsave needs 16-byte alignment; so does C#
+    fxsave [rsp]
+    mov rdi, rbx
+    call interrupt_dispatch
+    fxrstor [rsp]
+    mov rsp, rbx
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+    add rsp, 16                         ; vector and error code
+    iretq
+
+section .rodata
+align 8
+isr_stub_table:
+%assign vector 0
+%rep 256
+    dq isr_stub_ %+ vector
+%assign vector vector + 1
+%endrep
+
+section .data
+smap_clac_enabled: db 0
+
+section .text
+global isr_stub_address
+; ulong isr_stub_address(int vector)
+isr_stub_address:
+    movsxd rdi, edi
+    lea rax, [rel isr_stub_table]
+    mov rax, [rax + rdi * 8]
+    ret

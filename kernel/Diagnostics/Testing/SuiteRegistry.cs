@@ -1,0 +1,41 @@
+// The list of in-guest suites, in the order they run. Adding a suite means adding one line
+// here (the suites themselves live in tests/InGuest/).
+using Kernel.Tests.InGuest;
+
+namespace Kernel.Diagnostics.Testing;
+
+public static unsafe class SuiteRegistry
+{
+    const int MaxSuites = 32;
+    static TestSuite[] s_suites;
+    static int s_count;
+
+    public static int Count => s_count;
+    public static TestSuite Get(int i) => s_suites[i];
+
+    public static void Initialize()
+    {
+        s_suites = new TestSuite[MaxSuites];
+        //PENDING Add(FormatSuite.Name, &FormatSuite.Register);
+        //PENDING Add(CommandLineSuite.Name, &CommandLineSuite.Register);
+        //PENDING Add(Multiboot2Suite.Name, &Multiboot2Suite.Register);
+        Add(RuntimeSuite.Name, &RuntimeSuite.Register);
+        Add(CpuSuite.Name, &CpuSuite.Register);
+        Add(ExceptionSuite.Name, &ExceptionSuite.Register);
+        Add(LogSuite.Name, &LogSuite.Register);
+    }
+
+    static void Add(string name, delegate*<TestSuite, void> register, bool slow = false)
+    {
+        var suite = new TestSuite(name, slow);
+        register(suite);
+        s_suites[s_count++] = suite;
+    }
+
+    public static TestSuite Find(byte* name, int length)
+    {
+        for (int i = 0; i < s_count; i++)
+            if (Boot.CommandLine.BytesEqual(name, length, s_suites[i].Name)) return s_suites[i];
+        return null;
+    }
+}
