@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Makes the hybrid boot image (BIOS + UEFI, CD + USB stick) for one kernel command line:
 #   tools/mkimage.sh KERNEL_ELF OUT_IMAGE "CMDLINE" [INITRD]
+# GFXPAYLOAD=text in the environment keeps text mode under UEFI too, where it means no
+# framebuffer at all (the harness uses it to check that a serial-only boot works).
 # grub-mkrescue builds an ISO 9660 image with an El Torito BIOS entry, an EFI system partition
 # and an MBR, so the same file boots from a CD, from a USB stick written with dd, and in QEMU.
 set -euo pipefail
@@ -25,8 +27,13 @@ serial --unit=0 --speed=115200
 terminal_input console serial
 terminal_output console serial
 menuentry "C# kernel" {
-    # BIOS boots stay in VGA text mode; UEFI has none and hands over a framebuffer.
-    set gfxpayload=text
+    # BIOS boots stay in VGA text mode; UEFI has no text mode and hands over a framebuffer.
+    if [ "\$grub_platform" = "efi" ]; then
+        insmod all_video
+        set gfxpayload=${GFXPAYLOAD:-auto}
+    else
+        set gfxpayload=text
+    fi
     multiboot2 /boot/kernel.elf $cmdline
 $module_line
     boot

@@ -70,7 +70,11 @@ public static unsafe class BootSequence
             Log.Debug($"boot: memory [{r.Base:x16}-{r.Base + r.Length - 1:x16}] type {r.Type}");
             if (r.Type == 1) usable += r.Length;
         }
-        Log.Info($"boot: {info->MemoryRegionCount} memory map entries, {usable / 1024} KiB usable; {info->ModuleCount} modules; framebuffer {(info->HasFramebuffer ? "yes" : "no")}; ACPI RSDP {(info->HasRsdp ? "yes" : "no")}");
+        Log.Info($"boot: {info->MemoryRegionCount} memory map entries, {usable / 1024} KiB usable; {info->ModuleCount} modules; ACPI RSDP {(info->HasRsdp ? "yes" : "no")}");
+        if (info->HasFramebuffer)
+            Log.Info($"boot: framebuffer {info->FramebufferWidth}x{info->FramebufferHeight}x{info->FramebufferBpp} type {info->FramebufferType} at {info->FramebufferAddress:x}");
+        else
+            Log.Info("boot: no framebuffer; serial console only");
     }
 
     /// <summary>Finds the symbol and string tables GRUB loaded for backtraces.</summary>

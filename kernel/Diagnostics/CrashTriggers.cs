@@ -19,9 +19,10 @@ public static unsafe class CrashTriggers
         else if (cmdline->ValueEquals("crash", "gp")) GeneralProtection();
         else if (cmdline->ValueEquals("crash", "stack")) StackOverflow(1);
         else if (cmdline->ValueEquals("crash", "panic")) Panic.Halt("crash=panic asked for a panic");
+        else if (cmdline->ValueEquals("crash", "nested")) FaultWhilePanicking();
         else
         {
-            Log.Error("crash: unknown crash kind; known: divide, null, ud, gp, stack, panic");
+            Log.Error("crash: unknown crash kind; known: divide, null, ud, gp, stack, panic, nested");
             return;
         }
         Panic.Halt("crash trigger returned without crashing");
@@ -49,6 +50,15 @@ public static unsafe class CrashTriggers
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     static void GeneralProtection() => Log.Info($"crash: read {NonCanonicalRead()}");
+
+    // A fault in the middle of a panic report: the nested report must be one line, then stop.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void FaultWhilePanicking()
+    {
+        Panic.Enter("crash=nested: first panic");
+        KernelConsole.Write("crash: panicking; now faulting inside the panic path\n");
+        NullDereference(null);
+    }
 
     // Unbounded recursion with a frame big enough to reach the guard page quickly.
     [MethodImpl(MethodImplOptions.NoInlining)]
