@@ -16,9 +16,9 @@ public static unsafe class SuiteRegistry
     public static void Initialize()
     {
         s_suites = new TestSuite[MaxSuites];
-        //PENDING Add(FormatSuite.Name, &FormatSuite.Register);
-        //PENDING Add(CommandLineSuite.Name, &CommandLineSuite.Register);
-        //PENDING Add(Multiboot2Suite.Name, &Multiboot2Suite.Register);
+        Add(FormatSuite.Name, &FormatSuite.Register);
+        Add(CommandLineSuite.Name, &CommandLineSuite.Register);
+        Add(Multiboot2Suite.Name, &Multiboot2Suite.Register);
         Add(RuntimeSuite.Name, &RuntimeSuite.Register);
         Add(CpuSuite.Name, &CpuSuite.Register);
         Add(ExceptionSuite.Name, &ExceptionSuite.Register);
