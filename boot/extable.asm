@@ -48,3 +48,19 @@ probe_write_u8:
     mov rax, -14
     ret
     EXTABLE probe_write_u8.write, probe_write_u8.fault
+
+; long probe_execute(ulong address): calls address (which should `ret` at once). 0 if it ran,
+; -14 if fetching the instruction faulted. An instruction-fetch fault happens at the target,
+; not here, so the entry registered is the return site of the call: the #PF handler finds it
+; at the top of the faulting stack (kernel/Arch/X64/ExceptionTable.cs), pops it and resumes
+; at the fixup.
+global probe_execute
+probe_execute:
+    call rdi
+.return_site:
+    xor eax, eax
+    ret
+.fault:
+    mov rax, -14
+    ret
+    EXTABLE probe_execute.return_site, probe_execute.fault

@@ -36,11 +36,21 @@ public static unsafe class ExceptionTable
     {
         if (frame->FromUserMode) return false;
         ulong fixup = FindFixup(frame->Rip);
+        if (fixup == 0 && frame->Vector == Exceptions.PageFault && (frame->ErrorCode & PageFaultFetch) != 0)
+        {
+            // A fetch fault is reported at the target of a call; a registered call site
+            // (probe_execute) left its return address on top of the stack.
+            ulong returnAddress;
+            if (ProbeRead(frame->Rsp, &returnAddress) == 0 && (fixup = FindFixup(returnAddress)) != 0)
+                frame->Rsp += 8;
+        }
         if (fixup == 0) return false;
         frame->Rip = fixup;
         s_fixupsTaken++;
         return true;
     }
+
+    const ulong PageFaultFetch = 1 << 4;
 
     // The probes: reads and writes that report a fault as -EFAULT instead of crashing.
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "probe_read_u64")]
@@ -51,4 +61,8 @@ public static unsafe class ExceptionTable
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "probe_write_u8")]
     public static extern long ProbeWriteByte(ulong address, byte value);
+
+    /// <summary>Calls code at address (it must return at once); -EFAULT if it cannot execute.</summary>
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "probe_execute")]
+    public static extern long ProbeExecute(ulong address);
 }
