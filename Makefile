@@ -47,12 +47,12 @@ $(ILC_STAMP): tools/Ilc/Ilc.csproj | $(DEPS_STAMP)
 	@touch $@
 
 # C# -> IL. The kernel project compiles kernel/, drivers/ and the in-guest suites.
-$(BUILD)/il/kernel.dll: $(KERNEL_CS) kernel/Kernel.csproj | $(DEPS_STAMP)
+$(BUILD)/il/Release/kernel.dll: $(KERNEL_CS) kernel/Kernel.csproj | $(DEPS_STAMP)
 	dotnet build kernel/Kernel.csproj -c Release --nologo -v q -clp:NoSummary
 	@touch $@
 
 # IL -> ELF object. See docs/toolchain notes in docs/boot.md for why these flags.
-$(BUILD)/obj/kernel.o: $(BUILD)/il/kernel.dll $(ILC_STAMP)
+$(BUILD)/obj/kernel.o: $(BUILD)/il/Release/kernel.dll $(ILC_STAMP)
 	@mkdir -p $(dir $@)
 	$(ILC) $< -o:$@ --systemmodule:kernel --targetos:linux --targetarch:x64 \
 	    --instruction-set:x86-64-v2 -O --nativelib --map:$(BUILD)/obj/kernel.map.xml
