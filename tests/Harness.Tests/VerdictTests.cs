@@ -1,0 +1,157 @@
+using System;
+using System.Linq;
+using Harness;
+using Xunit;
+
+namespace Harness.Tests;
+
+public class VerdictTests
+{
+    private const string GoodKtap =
+        "KTAP version 1\n1..1\n    KTAP version 1\n    # Subtest: buddy\n    1..2\n    ok 1 a\n    ok 2 b\nok 1 buddy\n";
+
+    private static readonly BootSpec Bios = new BootSpec("bios-cd-256M", "test=all", Firmware.Bios, Medium.Cd, "256M", TimeSpan.FromSeconds(60));
+
+    private static QemuRun Exited(int status, string serial, string stderr = "") =>
+        new QemuRun(status, false, false, TimeSpan.FromSeconds(1), serial, stderr, "x.log", null);
+
+    private static QemuRun TimedOut(string serial) =>
+        new QemuRun(null, true, false, TimeSpan.FromSeconds(60), serial, "", "x.log", null);
+
+    [Fact]
+    public void MatrixBootPassesOnCleanExitAndCompleteKtap()
+    {
+        BootVerdict v = BootMatrix.Judge(Bios, Exited(1, "[ 0.1] booting\n" + GoodKtap));
+        Assert.True(v.Passed, string.Join("; ", v.Reasons));
+        Assert.Equal(2, v.Ktap!.Passed);
+    }
+
+    [Theory]
+    [InlineData(0, "triple fault")]
+    [InlineData(3, "test failure")]
+    [InlineData(7, "kernel panic")]
+    [InlineData(5, "unknown kernel exit value 2")]
+    public void MatrixBootFailsOnAnyOtherExitStatus(int status, string expected)
+    {
+        BootVerdict v = BootMatrix.Judge(Bios, Exited(status, GoodKtap));
+        Assert.False(v.Passed);
+        Assert.Contains(v.Reasons, r => r.Contains(expected));
+    }
+
+    [Fact]
+    public void MatrixBootFailsOnTimeoutEvenWithCompleteKtap()
+    {
+        BootVerdict v = BootMatrix.Judge(Bios, TimedOut(GoodKtap));
+        Assert.False(v.Passed);
+        Assert.StartsWith("TIMEOUT", v.Reasons[0]);
+    }
+
+    [Fact]
+    public void MatrixBootFailsOnPanicAfterTheTests()
+    {
+        BootVerdict v = BootMatrix.Judge(Bios, Exited(1, GoodKtap + "KERNEL PANIC: heap corrupted\n"));
+        Assert.False(v.Passed);
+        Assert.Contains(v.Reasons, r => r.Contains("KERNEL PANIC"));
+    }
+
+    [Fact]
+    public void QemuRefusingToStartIsNotSuccess()
+    {
+        // QEMU's own errors also exit with status 1, the kernel's "success"; no KTAP gives it away.
+        BootVerdict v = BootMatrix.Judge(Bios, Exited(1, "", "qemu-system-x86_64: -m 99Q: bad size"));
+        Assert.False(v.Passed);
+        Assert.Contains(v.Reasons, r => r.Contains("no serial output"));
+    }
+
+    [Fact]
+    public void MatrixBootWithNoCasesFails()
+    {
+        BootVerdict v = BootMatrix.Judge(Bios, Exited(1, "KTAP version 1\n1..0\n"));
+        Assert.False(v.Passed);
+        Assert.Contains(v.Reasons, r => r.Contains("no test cases"));
+    }
+
+    [Fact]
+    public void MatrixTableHasTheFourBootPathsAt256M()
+    {
+        var names = BootMatrix.Specs(null, null).Select(s => s.Name).ToArray();
+        Assert.Equal(new[] { "bios-cd-256M", "bios-usb-256M", "uefi-cd-256M", "uefi-usb-256M" }, names);
+        Assert.All(BootMatrix.Specs(null, null).Where(s => s.Firmware == Firmware.Uefi),
+            s => Assert.Equal(TimeSpan.FromSeconds(120), s.Timeout));
+    }
+
+    // Reports written the way the kernel contract describes them.
+    [Theory]
+    [InlineData("crash=divide", "EXCEPTION #DE Divide Error (vector 0) at ffffffff80101234")]
+    [InlineData("crash=null", "EXCEPTION #PF Page Fault (vector 14) NULL pointer dereference, cr2=0000000000000000")]
+    [InlineData("crash=ud", "EXCEPTION #UD Invalid Opcode (vector 6)")]
+    [InlineData("crash=gp", "EXCEPTION #GP General Protection (vector 13) error=0")]
+    [InlineData("crash=stack", "EXCEPTION #DF Double Fault (vector 8) on IST1: kernel stack overflow (guard page)")]
+    public void ExpectedCrashPassesWithItsReport(string cmdline, string header)
+    {
+        ExpectedFailure f = ExpectedFailures.Find(cmdline)!;
+        string serial = "[    0.01] crash test\n" + header + "\n  rip=ffffffff80101234 rsp=ffff800000010000\n" +
+            "Backtrace:\n  [<ffffffff80123456>] Kernel.Tests.CrashTests.Trigger+0x1c\n  [<ffffffff80100000>] Kernel.Main.Start+0x40\n";
+        BootVerdict v = ExpectedFailures.Judge(Spec(f), f, Exited(7, serial));
+        Assert.True(v.Passed, string.Join("; ", v.Reasons));
+    }
+
+    [Fact]
+    public void ExpectedCrashFailsOnWrongStatus()
+    {
+        ExpectedFailure f = ExpectedFailures.Find("crash=divide")!;
+        string serial = "EXCEPTION #DE Divide Error\nBacktrace:\n  [<ffffffff80123456>] Kernel.A.B+0x1\n";
+        Assert.False(ExpectedFailures.Judge(Spec(f), f, Exited(0, serial)).Passed);
+        Assert.False(ExpectedFailures.Judge(Spec(f), f, Exited(1, serial)).Passed);
+        Assert.False(ExpectedFailures.Judge(Spec(f), f, TimedOut(serial)).Passed);
+    }
+
+    [Fact]
+    public void ExpectedCrashFailsOnTheWrongException()
+    {
+        ExpectedFailure f = ExpectedFailures.Find("crash=divide")!;
+        string serial = "EXCEPTION #GP General Protection\nBacktrace:\n  [<ffffffff80123456>] Kernel.A.B+0x1\n";
+        BootVerdict v = ExpectedFailures.Judge(Spec(f), f, Exited(7, serial));
+        Assert.False(v.Passed);
+        Assert.Contains(v.Reasons, r => r.Contains("#DE"));
+    }
+
+    [Fact]
+    public void NullCrashNeedsNullAddressAndManagedFrame()
+    {
+        ExpectedFailure f = ExpectedFailures.Find("crash=null")!;
+        string wrongAddress = "EXCEPTION #PF Page Fault cr2=0000000000001000\nBacktrace:\n  [<ffffffff80123456>] Kernel.A.B+0x1\n";
+        string noFrame = "EXCEPTION #PF Page Fault cr2=0000000000000000\nBacktrace:\n  [<ffffffff80123456>] ???\n";
+        Assert.False(ExpectedFailures.Judge(Spec(f), f, Exited(7, wrongAddress)).Passed);
+        Assert.False(ExpectedFailures.Judge(Spec(f), f, Exited(7, noFrame)).Passed);
+    }
+
+    [Fact]
+    public void SecondExceptionReportFails()
+    {
+        ExpectedFailure f = ExpectedFailures.Find("crash=ud")!;
+        string serial = "EXCEPTION #UD Invalid Opcode\nBacktrace:\n  [<ffffffff80123456>] Kernel.A.B+0x1\nEXCEPTION #PF Page Fault\n";
+        BootVerdict v = ExpectedFailures.Judge(Spec(f), f, Exited(7, serial));
+        Assert.False(v.Passed);
+        Assert.Contains(v.Reasons, r => r.Contains("2 exception reports"));
+    }
+
+    [Fact]
+    public void NestedPanicWhileReportingFails()
+    {
+        ExpectedFailure f = ExpectedFailures.Find("crash=gp")!;
+        string serial = "EXCEPTION #GP General Protection\nBacktrace:\n  [<ffffffff80123456>] Kernel.A.B+0x1\n" +
+            "KERNEL PANIC (nested, while reporting): symbol table\n";
+        Assert.False(ExpectedFailures.Judge(Spec(f), f, Exited(7, serial)).Passed);
+    }
+
+    [Fact]
+    public void ImageNamesComeFromTheCommandLine()
+    {
+        Assert.Equal("test-all", ImageBuilder.NameFor("test=all"));
+        Assert.Equal("crash-divide-console-serial", ImageBuilder.NameFor("crash=divide  console=serial"));
+    }
+
+    private static BootSpec Spec(ExpectedFailure f) =>
+        new BootSpec(f.Name, f.Cmdline, Firmware.Bios, Medium.Cd, "256M", TimeSpan.FromSeconds(60));
+}
