@@ -12,7 +12,7 @@
 set -uo pipefail   # no -e: a failing layer is counted, not a reason to stop the others
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 results=build/test-results
 mkdir -p "$results"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -97,13 +97,14 @@ for script in tests/image/*.sh; do
     if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
         failed=$((failed + 1)); notes+=("exited $rc with no 'not ok'")
     fi
-    record "$name" "$passed" "$failed" "${notes[*]:-}"
+    record "$name" "$passed" "$failed" "$(IFS=';'; echo "${notes[*]:-}")"
 done
 
 # ---------------------------------------------------------------- 3. QEMU harness
 echo "== layer 3: QEMU harness (boot matrix, expected failures)"
 harness_dll=tools/Harness/bin/Release/net10.0/Harness.dll
-if ! dotnet build tools/Harness/Harness.csproj -c Release --nologo -v q -clp:NoSummary; then
+if ! dotnet build tools/Harness/Harness.csproj -c Release --nologo -v q >"$results/harness-build.log" 2>&1; then
+    cat "$results/harness-build.log"
     record "harness" 0 1 "the harness did not build"
 else
     log="$results/harness.log"
