@@ -9,12 +9,10 @@ mb2_header:
     dd mb2_header_end - mb2_header    ; header length
     dd -(0xe85250d6 + 0 + (mb2_header_end - mb2_header))
 
-    ; Framebuffer request, marked optional (flags=1): UEFI boots get a linear framebuffer,
-    ; BIOS boots keep VGA text mode (grub.cfg sets gfxpayload=text) and no framebuffer is fine.
-    align 8
-    dw 5, 1
-    dd 20
-    dd 0, 0, 32                       ; width, height: no preference; 32 bpp
+
+    ; No framebuffer request: with one, GRUB 2.06 switches BIOS machines to a graphics mode
+    ; even with gfxpayload=text. Without it, BIOS boots stay in VGA text mode (an EGA-text
+    ; framebuffer tag) and UEFI boots still get the graphics mode grub.cfg asks for.
 
     ; Modules page aligned, so the initrd can be mapped and freed in whole pages.
     align 8

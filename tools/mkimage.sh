@@ -30,7 +30,7 @@ menuentry "C# kernel" {
     # BIOS boots stay in VGA text mode; UEFI has no text mode and hands over a framebuffer.
     if [ "\$grub_platform" = "efi" ]; then
         insmod all_video
-        set gfxpayload=${GFXPAYLOAD:-auto}
+        set gfxpayload=${GFXPAYLOAD:-1024x768x32,auto}
     else
         set gfxpayload=text
     fi

@@ -1,6 +1,8 @@
 // The VGA text screen (80x25 cells at physical 0xb8000) used on BIOS boots. It is enabled only
 // when the boot information says the screen is in text mode (or gives no framebuffer at all
 // under BIOS); under UEFI there is no text mode and this console stays off.
+using Kernel.Arch.X64;
+
 namespace Kernel.Drivers.Vga;
 
 public static unsafe class VgaTextConsole
@@ -28,12 +30,25 @@ public static unsafe class VgaTextConsole
         for (int i = 0; i < Columns * Rows; i++) s_buffer[i] = (ushort)(Attribute << 8 | ' ');
         s_row = 0;
         s_column = 0;
+        MoveHardwareCursor();
     }
 
     public static void Write(byte* text, int length)
     {
         if (s_buffer == null) return;
         for (int i = 0; i < length; i++) Put(text[i]);
+        MoveHardwareCursor();
+    }
+
+    /// <summary>The blinking cursor follows the text (CRT controller registers 0x0e/0x0f).</summary>
+    static void MoveHardwareCursor()
+    {
+        const ushort CrtIndex = 0x3d4, CrtData = 0x3d5;
+        int position = s_row * Columns + s_column;
+        Cpu.OutByte(CrtIndex, 0x0f);
+        Cpu.OutByte(CrtData, (byte)position);
+        Cpu.OutByte(CrtIndex, 0x0e);
+        Cpu.OutByte(CrtData, (byte)(position >> 8));
     }
 
     /// <summary>The character shown in a cell (for tests and screen checks).</summary>
