@@ -92,3 +92,9 @@ isr_stub_address:
     lea rax, [rel isr_stub_table]
     mov rax, [rax + rdi * 8]
     ret
+
+global set_smap_clac
+; From now on interrupt entry executes CLAC (only called once CR4.SMAP is on).
+set_smap_clac:
+    mov byte [rel smap_clac_enabled], 1
+    ret

@@ -18,8 +18,9 @@ public static unsafe class VgaTextConsole
     /// <summary>Turns the console on over the text buffer at the given virtual address.</summary>
     public static void Enable(ulong bufferVirtual)
     {
+        bool first = s_buffer == null;
         s_buffer = (ushort*)bufferVirtual;
-        Clear();
+        if (first) Clear(); // a second call only moves the mapping (the text stays)
     }
 
     public static void Disable() => s_buffer = null;

@@ -20,7 +20,6 @@ public static unsafe class BootConsole
             : !info->HasTag(Multiboot2Tag.Efi64SystemTable) && !info->HasTag(Multiboot2Tag.Efi32SystemTable);
         if (!textMode) return;
         ulong physical = info->HasFramebuffer ? info->FramebufferAddress : VgaTextPhysical;
-        if (physical >= BootData.EarlyMappedLimit) return;
         VgaTextConsole.Enable((ulong)BootData.EarlyPhysicalToVirtual(physical));
     }
 }

@@ -12,7 +12,12 @@ public static unsafe class BootData
     public static BootInfo* Info { get { fixed (BootInfo* p = &s_info) return p; } }
     public static CommandLine* CommandLine { get { fixed (CommandLine* p = &s_commandLine) return p; } }
 
-    /// <summary>Identity-mapped view of low physical memory (the boot page tables map 0..4 GiB).</summary>
-    public static void* EarlyPhysicalToVirtual(ulong physical) => (void*)physical;
+    /// <summary>
+    /// Physical memory as the kernel sees it now: identity-mapped below 4 GiB while the boot
+    /// page tables are live, through the direct map once the kernel's own tables are loaded.
+    /// </summary>
+    public static void* EarlyPhysicalToVirtual(ulong physical) => Kernel.Memory.PhysicalMap.ToVirtual(physical);
+
+    /// <summary>What the boot page tables identity-map: the limit for early allocations.</summary>
     public const ulong EarlyMappedLimit = 4UL << 30;
 }

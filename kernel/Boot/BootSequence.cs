@@ -78,17 +78,17 @@ public static unsafe class BootSequence
     }
 
     /// <summary>Finds the symbol and string tables GRUB loaded for backtraces.</summary>
-    public static void LoadSymbols()
+    public static void LoadSymbols(bool quiet = false)
     {
         BootInfo* info = BootData.Info;
         for (int i = 0; i < info->ElfSectionCount; i++)
         {
             if (!info->GetElfSection(i, out ElfSectionHeader symtab) || symtab.Type != ElfSymbolTable) continue;
             if (!info->GetElfSection((int)symtab.Link, out ElfSectionHeader strtab)) break;
-            if (symtab.Address == 0 || strtab.Address == 0 || symtab.Address + symtab.Size > BootData.EarlyMappedLimit) break;
+            if (symtab.Address == 0 || strtab.Address == 0) break;
             Symbols.Initialize(BootData.EarlyPhysicalToVirtual(symtab.Address), symtab.Size,
                                BootData.EarlyPhysicalToVirtual(strtab.Address), strtab.Size);
-            Log.Info($"boot: {Symbols.Count} kernel symbols for backtraces");
+            if (!quiet) Log.Info($"boot: {Symbols.Count} kernel symbols for backtraces");
             return;
         }
         Log.Warning("boot: no ELF symbol table from the boot loader; backtraces show addresses only");

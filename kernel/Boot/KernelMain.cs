@@ -27,6 +27,7 @@ public static unsafe class KernelMain
         Pic.Initialize();
         CpuFeatures.Detect();
         Log.Info($"cpu: GDT, TSS (IST stacks for #DF, NMI, #MC) and IDT loaded; PIC remapped to 0x{Pic.VectorBase:x} and masked");
+        Memory.MemorySetup.Initialize(BootData.Info);
 
         CommandLine* cmdline = BootData.CommandLine;
         if (cmdline->Has("crash")) CrashTriggers.Run(cmdline);
