@@ -231,7 +231,9 @@ public sealed unsafe class HostConsole : IDisposable
     {
         Font = new NativeFont(FramebufferFonts.Terminus16());
         Assert.Equal(PsfStatus.Ok, Font.Status);
-        Screen = new HostFramebuffer(columns * 8 + extraWidth, rows * 16 + extraHeight, bpp);
+        Screen = bpp == 16
+            ? new HostFramebuffer(columns * 8 + extraWidth, rows * 16 + extraHeight, 16, 11, 5, 5, 6, 0, 5)
+            : new HostFramebuffer(columns * 8 + extraWidth, rows * 16 + extraHeight, bpp);
         long bytes = FramebufferConsole.CellBytesFor(Screen.Width, Screen.Height, Font.Font);
         Assert.Equal((long)columns * rows * TextGrid.CellBytes, bytes);
         _cells = new NativeBuffer((int)bytes);
