@@ -28,7 +28,26 @@ public static unsafe class KernelMain
         CpuFeatures.Detect();
         Log.Info($"cpu: GDT, TSS (IST stacks for #DF, NMI, #MC) and IDT loaded; PIC remapped to 0x{Pic.VectorBase:x} and masked");
         Memory.MemorySetup.Initialize(BootData.Info);
+        Memory.KernelVmalloc.Initialize();
+        MoveToVmallocStacks();
+    }
 
+    /// <summary>
+    /// Leaves the boot stack for a vmalloc'd one (guard page below it) and gives #DF, NMI and
+    /// #MC vmalloc'd IST stacks too; the boot continues in Continue() on the new stack.
+    /// </summary>
+    static void MoveToVmallocStacks()
+    {
+        const ulong IstSize = Gdt.IstStackSize;
+        for (int ist = 1; ist <= 3; ist++)
+            Gdt.SetIstStack(ist, Memory.KernelVmalloc.AllocateStack(IstSize) - IstSize, IstSize);
+        ulong top = Memory.KernelVmalloc.AllocateStack(Memory.KernelVmalloc.KernelStackSize);
+        Log.Info($"vmalloc: kernel stack {top - Memory.KernelVmalloc.KernelStackSize:x}-{top:x} and IST stacks with guard pages; leaving the boot stack");
+        Memory.KernelVmalloc.SwitchStackAndCall(top, &Continue);
+    }
+
+    static void Continue()
+    {
         CommandLine* cmdline = BootData.CommandLine;
         if (cmdline->Has("crash")) CrashTriggers.Run(cmdline);
         if (cmdline->Has("test")) RunTestsAndExit(cmdline);

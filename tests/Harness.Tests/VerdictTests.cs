@@ -86,7 +86,7 @@ public class VerdictTests
     [InlineData("crash=null", "EXCEPTION #PF Page Fault (vector 14) error 0 in kernel mode\nBUG: kernel NULL pointer dereference, address: 0000000000000000\nRIP: 0008:ffffffff8011d590 Kernel.Diagnostics.CrashTriggers.NullDereference+0x60", "CrashTriggers.NullDereference")]
     [InlineData("crash=ud", "EXCEPTION #UD Invalid Opcode (vector 6) error 0 in kernel mode", "CrashTriggers.Run")]
     [InlineData("crash=gp", "EXCEPTION #GP General Protection Fault (vector 13) error 0 in kernel mode", "CrashTriggers.Run")]
-    [InlineData("crash=stack", "EXCEPTION #DF Double Fault (vector 8) error 0 in kernel mode\nBUG: kernel stack overflow: guard page ffffffff80109000 hit (stack top ffffffff8011a000)", "CrashTriggers.StackOverflow")]
+    [InlineData("crash=stack", "EXCEPTION #DF Double Fault (vector 8) error 0 in kernel mode\nBUG: kernel stack overflow: guard page ffffc9000000e000 hit (vmalloc stack ffffc9000000f000-ffffc9000001f000)", "CrashTriggers.StackOverflow")]
     public void ExpectedCrashPassesWithItsReport(string cmdline, string header, string method)
     {
         ExpectedFailure f = ExpectedFailures.Find(cmdline)!;

@@ -36,7 +36,7 @@ public static class ExpectedFailures
         new ExpectedFailure("crash-gp", "crash=gp", PanicStatus,
             new[] { @"^EXCEPTION #GP General Protection Fault \(vector 13\)", BacktraceHeader, ManagedFrame, Frame("CrashTriggers.Run") }),
         new ExpectedFailure("crash-stack", "crash=stack", PanicStatus,
-            new[] { @"^EXCEPTION #DF Double Fault \(vector 8\)", @"kernel stack overflow: guard page [0-9a-f]{16} hit",
+            new[] { @"^EXCEPTION #DF Double Fault \(vector 8\)", @"kernel stack overflow: guard page [0-9a-f]{16} hit \(vmalloc stack",
                     BacktraceHeader, Frame("CrashTriggers.StackOverflow") }),
         new ExpectedFailure("crash-panic", "crash=panic", PanicStatus,
             new[] { @"^KERNEL PANIC: crash=panic asked for a panic$", BacktraceHeader, Frame("CrashTriggers.Run"), @"^---\[ end Kernel panic \]---" }),

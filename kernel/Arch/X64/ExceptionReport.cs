@@ -53,13 +53,18 @@ public static unsafe class ExceptionReport
             KernelConsole.Print($"BUG: unable to handle page fault for address: {address:x16}\n");
     }
 
-    /// <summary>A fault on the boot stack's guard page means the stack overflowed.</summary>
+    /// <summary>A fault on a stack guard page (the boot stack's, or one of vmalloc's below a
+    /// kernel stack) means that stack overflowed.</summary>
     static void PrintStackOverflowCause(ulong cr2, ulong rsp)
     {
         ulong guard = KernelLayout.Current->BootStackGuard;
-        bool hitGuard = cr2 >= guard && cr2 < guard + 4096;
-        bool rspInGuard = rsp >= guard - 4096 && rsp < guard + 4096;
-        if (hitGuard || rspInGuard)
-            KernelConsole.Print($"BUG: kernel stack overflow: guard page {guard:x16} hit (stack top {KernelLayout.Current->BootStackTop:x16})\n");
+        if ((cr2 >= guard && cr2 < guard + 4096) || (rsp >= guard - 4096 && rsp < guard + 4096))
+        {
+            KernelConsole.Print($"BUG: kernel stack overflow: guard page {guard:x16} hit (boot stack, top {KernelLayout.Current->BootStackTop:x16})\n");
+            return;
+        }
+        if (Boot.Memory.KernelVmalloc.IsGuardPage(cr2, out ulong start, out ulong end) ||
+            Boot.Memory.KernelVmalloc.IsGuardPage(rsp, out start, out end))
+            KernelConsole.Print($"BUG: kernel stack overflow: guard page {cr2 & ~4095UL:x16} hit (vmalloc stack {start:x16}-{end:x16})\n");
     }
 }

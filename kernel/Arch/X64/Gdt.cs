@@ -81,9 +81,34 @@ public static unsafe class Gdt
 
     public static ulong* GetEntries() { fixed (ulong* e = s_table.Entries) return e; }
 
+    /// <summary>
+    /// Moves IST n (1..3) to a new stack [bottom, bottom + size), e.g. one from vmalloc with a
+    /// guard page. The boot-time stacks in .bss serve until then.
+    /// </summary>
+    public static void SetIstStack(int ist, ulong bottom, ulong size)
+    {
+        ulong top = (bottom + size) & ~15UL;
+        if (ist == IstDoubleFault) s_tss.Ist1 = top;
+        else if (ist == IstNmi) s_tss.Ist2 = top;
+        else if (ist == IstMachineCheck) s_tss.Ist3 = top;
+        s_istBottom[ist - 1] = bottom;
+        s_istSize[ist - 1] = size;
+    }
+
+    struct IstRanges { public fixed ulong Values[3]; }
+    static IstRanges s_istBottomStorage, s_istSizeStorage;
+    static ulong* s_istBottom { get { fixed (ulong* p = s_istBottomStorage.Values) return p; } }
+    static ulong* s_istSize { get { fixed (ulong* p = s_istSizeStorage.Values) return p; } }
+
     /// <summary>The IST stack range [bottom, top) of IST n (1..3), for reports and tests.</summary>
     public static void IstStackRange(int ist, out ulong bottom, out ulong top)
     {
+        if (s_istSize[ist - 1] != 0)
+        {
+            bottom = s_istBottom[ist - 1];
+            top = bottom + s_istSize[ist - 1];
+            return;
+        }
         fixed (byte* stacks = s_istStacks.Bytes)
         {
             bottom = (ulong)stacks + (ulong)(ist - 1) * IstStackSize;
