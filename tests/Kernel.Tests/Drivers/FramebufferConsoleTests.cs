@@ -40,6 +40,13 @@ public unsafe class FramebufferConsoleTests
         c.Write("!");
         c.AssertCellPixels(0, 5, '!', Grey, Black, "old cursor cell");
         c.AssertCellPixels(0, 6, ' ', Black, Grey, "new cursor");
+
+        c.Write("\x1b[3D");                          // a move without drawing erases the old block
+        c.AssertCellPixels(0, 6, ' ', Grey, Black, "erased cursor");
+        c.AssertCellPixels(0, 3, 'l', Black, Grey, "cursor over a letter");
+        c.Write("\r\n");
+        c.AssertCellPixels(0, 3, 'l', Grey, Black, "letter after the cursor left");
+        c.AssertCellPixels(1, 0, ' ', Black, Grey, "cursor on the next row");
         Assert.True(c.Screen.PaddingIntact());
     }
 

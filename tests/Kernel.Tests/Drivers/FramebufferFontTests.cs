@@ -134,12 +134,15 @@ public unsafe class FramebufferFontTests
         var table = new List<int>[256];
         table[1] = new List<int> { 'x', 0x263A, 0xFFFE, 'a', 0x300 };
         table[2] = new List<int> { '?' };
+        table[3] = new List<int> { 'x', 0x263A, 'y' };      // duplicates: the first glyph keeps them
         using var t = new NativeFont(F.Psf1(8, false, table));
         Assert.Equal(PsfStatus.Ok, t.Status);
         Assert.Equal(1, t.Font->LookUp('x'));
         Assert.Equal(1, t.Font->LookUp(0x263A));
         Assert.Equal(-1, t.Font->LookUp('a'));
         Assert.Equal(2, t.Font->GlyphFor('b'));
+        Assert.Equal(3, t.Font->LookUp('y'));
+        Assert.Equal(4, t.Font->MappedCodePoints);          // x U+263A ? y
     }
 
     [Theory]
