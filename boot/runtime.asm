@@ -42,18 +42,23 @@ RhpPInvokeReturn:
 RhpGcPoll:
     ret
 
-; Frames larger than a page call this with the lowest address of the frame in rax (ILC's
-; convention: r11 = final rsp... see below). Touching each page in order makes a stack
-; overflow hit the guard page, not skip past it.
-; ILC x64 contract: rax = the lowest address the frame will use; rsp unchanged.
+; Frames larger than a page call this before moving RSP: touching every page of the new frame
+; in order, from the top down, makes an overflow hit the guard page below the stack instead of
+; skipping over it into whatever lies beyond.
+; ILC x64 contract: r11 = the lowest address the frame will use (the new RSP), preserved;
+; the caller then does `mov rsp, r11`. We keep every register but the flags.
 RhpStackProbe:
-    mov r11, rsp
-    and r11, -4096
+    push rax
+    mov rax, rsp
 .probe:
-    sub r11, 4096
-    test [r11], eax
-    cmp r11, rax
-    ja .probe
+    sub rax, 4096
+    cmp rax, r11
+    jbe .last
+    test [rax], al
+    jmp .probe
+.last:
+    test [r11], al
+    pop rax
     ret
 
 ; The stack-protector cookie RyuJIT writes below stackalloc buffers and checks on return.

@@ -23,6 +23,10 @@ public static unsafe class SuiteRegistry
         Add(CpuSuite.Name, &CpuSuite.Register);
         Add(ExceptionSuite.Name, &ExceptionSuite.Register);
         Add(LogSuite.Name, &LogSuite.Register);
+        Add(MemblockSuite.Name, &MemblockSuite.Register);
+        Add(BuddySuite.Name, &BuddySuite.Register);
+        Add(PageTableSuite.Name, &PageTableSuite.Register);
+        Add(VmallocSuite.Name, &VmallocSuite.Register);
     }
 
     static void Add(string name, delegate*<TestSuite, void> register, bool slow = false)

@@ -148,7 +148,7 @@ public unsafe partial struct BuddyAllocator
         if (_state->PoisonOnFree)
             PoisonBlock(pfn, order);
         PerCpuPages* p = _pcp + CpuLocal.CurrentCpu * Zones.Count + d->Zone;
-        d->Flags = (d->Flags & ~(PageFlags.StateMask | PageFlags.OwnerMask)) | PageFlags.PerCpu;
+        d->Flags = (d->Flags & ~(FrameFlags.StateMask | FrameFlags.OwnerMask)) | FrameFlags.PerCpu;
         d->Order = (byte)order;
         d->Private = 0;
         // Push on the hot head.
@@ -187,7 +187,7 @@ public unsafe partial struct BuddyAllocator
             if (pfn == PageDescriptor.NoFrame)
                 break;
             PageDescriptor* d = _map.At(pfn);
-            d->Flags = (d->Flags & ~PageFlags.StateMask) | PageFlags.PerCpu;
+            d->Flags = (d->Flags & ~FrameFlags.StateMask) | FrameFlags.PerCpu;
             d->Order = (byte)order;
             uint tail = p->Tail[order];
             d->Next = PageDescriptor.NoFrame;
@@ -217,7 +217,7 @@ public unsafe partial struct BuddyAllocator
         {
             for (int o = 0; o < PerCpuPages.Orders && freed < frames; o++)
             {
-                uint pfn = p->Tail[o];
+                uint pfn = p->Tail[o]; // the coldest block: unlinked from the tail end
                 if (pfn == PageDescriptor.NoFrame)
                     continue;
                 PageDescriptor* d = _map.At(pfn);
@@ -229,7 +229,7 @@ public unsafe partial struct BuddyAllocator
                     _map.At(prev)->Next = PageDescriptor.NoFrame;
                 p->Blocks[o]--;
                 p->Count -= 1 << o;
-                d->Flags &= ~PageFlags.StateMask;
+                d->Flags &= ~FrameFlags.StateMask;
                 FreeBlock(pfn, d, o);
                 freed += 1 << o;
             }
