@@ -130,7 +130,7 @@ public unsafe partial struct BuddyAllocator
             PageDescriptor* d = _map.Lookup(pfn);
             if (d == null)
                 return Reject(new FreeResult(FreeStatus.OutsideRam, pfn));
-            if (d->State != PageFlags.Reserved)
+            if (d->State != FrameFlags.Reserved)
                 return Reject(new FreeResult(FreeStatus.DoubleFree, pfn));
         }
 
@@ -145,7 +145,7 @@ public unsafe partial struct BuddyAllocator
             for (ulong i = 0; i < frames; i++)
             {
                 PageDescriptor* t = _map.At((uint)(at + i));
-                t->Flags = PageFlags.None;
+                t->Flags = FrameFlags.None;
                 t->Private = 0;
             }
             PageDescriptor* head = _map.At((uint)at);
@@ -198,7 +198,7 @@ public unsafe partial struct BuddyAllocator
             uint pfn = (uint)r.Pfn;
             if (_state->PoisonOnFree)
                 PoisonBlock(pfn, order);
-            d->Flags &= ~(PageFlags.StateMask | PageFlags.OwnerMask);
+            d->Flags &= ~(FrameFlags.StateMask | FrameFlags.OwnerMask);
             FreeBlock(pfn, d, order);
         }
         else
@@ -275,11 +275,12 @@ public unsafe partial struct BuddyAllocator
             PageDescriptor* buddy = _map.Lookup(buddyPfn);
             // Only a free head of exactly this order merges; a buddy that is split, allocated,
             // cached, reserved or missing (hole, end of RAM) stops the climb.
-            if (buddy == null || (buddy->Flags & PageFlags.Free) == 0 || buddy->Order != order)
+            if (buddy == null || (buddy->Flags & FrameFlags.Free) == 0 || buddy->Order != order)
                 break;
             zone->Unlink(in _map, buddy, order);
             if (buddyPfn < pfn)
             {
+                d->Order = 0;                                  // the old head becomes a tail
                 pfn = buddyPfn;
                 d = buddy;
             }
@@ -290,7 +291,7 @@ public unsafe partial struct BuddyAllocator
 
     static void MarkAllocated(PageDescriptor* d, int order)
     {
-        d->Flags = (d->Flags & ~PageFlags.StateMask) | PageFlags.Allocated;
+        d->Flags = (d->Flags & ~FrameFlags.StateMask) | FrameFlags.Allocated;
         d->Order = (byte)order;
         d->Next = PageDescriptor.NoFrame;
         d->Prev = PageDescriptor.NoFrame;
@@ -312,25 +313,25 @@ public unsafe partial struct BuddyAllocator
         PageDescriptor* desc = _map.Lookup(pfn);
         if (desc == null)
             return new FreeResult(FreeStatus.OutsideRam, pfn);
-        PageFlags state = desc->Flags & PageFlags.StateMask;
-        if (state == PageFlags.Allocated)
+        FrameFlags state = desc->Flags & FrameFlags.StateMask;
+        if (state == FrameFlags.Allocated)
         {
             if (desc->Order != order)
                 return new FreeResult(FreeStatus.OrderMismatch, pfn);
             d = desc;
             return new FreeResult(FreeStatus.Ok, pfn);
         }
-        if (state == PageFlags.Reserved)
+        if (state == FrameFlags.Reserved)
             return new FreeResult(FreeStatus.ReservedFrame, pfn);
-        if (state != PageFlags.None)                       // Free or PerCpu head
+        if (state != FrameFlags.None)                       // Free or PerCpu head
             return new FreeResult(FreeStatus.DoubleFree, pfn);
         // A tail: the enclosing block's head says whether it is free or allocated.
         for (int k = 1; k <= PageGeometry.MaxOrder; k++)
         {
             PageDescriptor* h = _map.Lookup(pfn & ~((1UL << k) - 1));
-            if (h == null || (h->Flags & (PageFlags.Free | PageFlags.PerCpu | PageFlags.Allocated)) == 0 || h->Order < k)
+            if (h == null || (h->Flags & (FrameFlags.Free | FrameFlags.PerCpu | FrameFlags.Allocated)) == 0 || h->Order < k)
                 continue;
-            return new FreeResult((h->Flags & PageFlags.Allocated) != 0 ? FreeStatus.OrderMismatch : FreeStatus.DoubleFree, pfn);
+            return new FreeResult((h->Flags & FrameFlags.Allocated) != 0 ? FreeStatus.OrderMismatch : FreeStatus.DoubleFree, pfn);
         }
         return new FreeResult(FreeStatus.OrderMismatch, pfn);
     }
@@ -361,7 +362,7 @@ public unsafe partial struct BuddyAllocator
         for (uint i = 0; i < frames; i++)
         {
             PagePoison.Fill(pfn + i);
-            _map.At(pfn + i)->Flags |= PageFlags.Poisoned;
+            _map.At(pfn + i)->Flags |= FrameFlags.Poisoned;
         }
     }
 
@@ -374,9 +375,9 @@ public unsafe partial struct BuddyAllocator
         for (uint i = 0; i < frames; i++)
         {
             PageDescriptor* d = _map.At(pfn + i);
-            if ((d->Flags & PageFlags.Poisoned) != 0)
+            if ((d->Flags & FrameFlags.Poisoned) != 0)
             {
-                d->Flags &= ~PageFlags.Poisoned;
+                d->Flags &= ~FrameFlags.Poisoned;
                 if (!PagePoison.IsIntact(pfn + i))
                 {
                     ulong token = Interrupts.SaveAndDisable();

@@ -24,7 +24,7 @@ public enum InvariantViolation : byte
     CountMismatch,
     /// <summary>A frame with no state bit lies outside every block.</summary>
     OrphanTail,
-    /// <summary>A frame inside a block has a state bit, or is not RAM.</summary>
+    /// <summary>A frame inside a block has a state bit or an order, or is not RAM.</summary>
     BadTail,
     /// <summary>More than one state bit on one frame.</summary>
     MultipleStates,
@@ -82,13 +82,13 @@ public unsafe partial struct BuddyAllocator
                     PageDescriptor* d = _map.Lookup(pfn);
                     if (d == null || d->Prev != prev || blocks > zone->FreeBlocks[o])
                         return new InvariantReport(InvariantViolation.BrokenList, pfn, z, o);
-                    InvariantReport r = CheckListMember(pfn, d, PageFlags.Free, z, o);
+                    InvariantReport r = CheckListMember(pfn, d, FrameFlags.Free, z, o);
                     if (!r.IsOk)
                         return r;
                     if (o < PageGeometry.MaxOrder)
                     {
                         PageDescriptor* buddy = _map.Lookup(pfn ^ (1u << o));
-                        if (buddy != null && (buddy->Flags & PageFlags.Free) != 0 && buddy->Order == o)
+                        if (buddy != null && (buddy->Flags & FrameFlags.Free) != 0 && buddy->Order == o)
                             return new InvariantReport(InvariantViolation.NotCoalesced, pfn, z, o);
                     }
                     blocks++;
@@ -122,7 +122,7 @@ public unsafe partial struct BuddyAllocator
                         PageDescriptor* d = _map.Lookup(pfn);
                         if (d == null || d->Prev != prev || blocks > p->Blocks[o])
                             return new InvariantReport(InvariantViolation.BrokenList, pfn, z, o);
-                        InvariantReport r = CheckListMember(pfn, d, PageFlags.PerCpu, z, o);
+                        InvariantReport r = CheckListMember(pfn, d, FrameFlags.PerCpu, z, o);
                         if (!r.IsOk)
                             return r;
                         blocks++;
@@ -140,9 +140,9 @@ public unsafe partial struct BuddyAllocator
         return default;
     }
 
-    InvariantReport CheckListMember(uint pfn, PageDescriptor* d, PageFlags state, int z, int o)
+    InvariantReport CheckListMember(uint pfn, PageDescriptor* d, FrameFlags state, int z, int o)
     {
-        if ((d->Flags & PageFlags.StateMask) != state)
+        if ((d->Flags & FrameFlags.StateMask) != state)
             return new InvariantReport(InvariantViolation.WrongState, pfn, z, o);
         if (d->Order != o)
             return new InvariantReport(InvariantViolation.WrongOrder, pfn, z, o);
@@ -178,23 +178,23 @@ public unsafe partial struct BuddyAllocator
             while (pfn < end)
             {
                 PageDescriptor* d = e->Base + (pfn & (FrameMap.SectionFrames - 1));
-                PageFlags state = d->Flags & PageFlags.StateMask;
+                FrameFlags state = d->Flags & FrameFlags.StateMask;
                 int z = d->Zone;
                 if (z >= Zones.Count || (ZoneType)z != Zones.Of(pfn))
                     return new InvariantReport(InvariantViolation.WrongZone, pfn, z, -1);
-                if (state == PageFlags.Hole || state == PageFlags.Reserved)
+                if (state == FrameFlags.Hole || state == FrameFlags.Reserved)
                 {
-                    if (state == PageFlags.Reserved)
+                    if (state == FrameFlags.Reserved)
                         reserved[z]++;
                     pfn++;
                     continue;
                 }
-                if (state == PageFlags.None)
+                if (state == FrameFlags.None)
                     return new InvariantReport(InvariantViolation.OrphanTail, pfn, z, -1);
-                if (state != PageFlags.Free && state != PageFlags.PerCpu && state != PageFlags.Allocated)
+                if (state != FrameFlags.Free && state != FrameFlags.PerCpu && state != FrameFlags.Allocated)
                     return new InvariantReport(InvariantViolation.MultipleStates, pfn, z, -1);
                 int o = d->Order;
-                if (o > PageGeometry.MaxOrder || (state == PageFlags.PerCpu && o > PerCpuPages.MaxOrder))
+                if (o > PageGeometry.MaxOrder || (state == FrameFlags.PerCpu && o > PerCpuPages.MaxOrder))
                     return new InvariantReport(InvariantViolation.WrongOrder, pfn, z, o);
                 if ((pfn & ((1UL << o) - 1)) != 0)
                     return new InvariantReport(InvariantViolation.Misaligned, pfn, z, o);
@@ -202,17 +202,17 @@ public unsafe partial struct BuddyAllocator
                 for (ulong t = 1; t < frames; t++)
                 {
                     PageDescriptor* td = _map.Lookup(pfn + t);
-                    if (td == null || (td->Flags & PageFlags.StateMask) != 0)
+                    if (td == null || (td->Flags & FrameFlags.StateMask) != 0 || td->Order != 0)
                         return new InvariantReport(InvariantViolation.BadTail, pfn + t, z, o);
                     if (td->Zone != z)
                         return new InvariantReport(InvariantViolation.WrongZone, pfn + t, z, o);
                 }
-                if (state == PageFlags.Free)
+                if (state == FrameFlags.Free)
                 {
                     free[z] += frames;
                     freeHeads[z * PageGeometry.OrderCount + o]++;
                 }
-                else if (state == PageFlags.PerCpu)
+                else if (state == FrameFlags.PerCpu)
                     cached[z] += frames;
                 else
                     used[z] += frames;

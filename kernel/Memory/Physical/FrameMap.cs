@@ -73,7 +73,7 @@ public unsafe struct FrameMap
         if (offset >= e->Count)
             return null;
         PageDescriptor* d = e->Base + (pfn & SectionMask);
-        return (d->Flags & PageFlags.Hole) != 0 ? null : d;
+        return (d->Flags & FrameFlags.Hole) != 0 ? null : d;
     }
 
     /// <summary>Hot path: <paramref name="pfn"/> came from one of our own lists, so it is RAM.</summary>
@@ -122,7 +122,7 @@ public unsafe struct FrameMap
                 d[i].Next = PageDescriptor.NoFrame;
                 d[i].Prev = PageDescriptor.NoFrame;
                 d[i].Private = 0;
-                d[i].Flags = PageFlags.Hole;
+                d[i].Flags = FrameFlags.Hole;
                 d[i].Order = 0;
                 d[i].Zone = (byte)Zones.Of(pfn);
             }
@@ -136,9 +136,9 @@ public unsafe struct FrameMap
             for (ulong pfn = ranges[r].StartPfn; pfn < end; pfn++)
             {
                 PageDescriptor* d = _sections[pfn >> SectionShift].Base + (pfn & SectionMask);
-                if (d->Flags == PageFlags.Hole)     // overlapping ranges count once
+                if (d->Flags == FrameFlags.Hole)     // overlapping ranges count once
                 {
-                    d->Flags = PageFlags.Reserved;
+                    d->Flags = FrameFlags.Reserved;
                     presentPerZone[d->Zone]++;
                 }
             }

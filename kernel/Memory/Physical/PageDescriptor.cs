@@ -10,7 +10,7 @@ namespace Kernel.Memory.Physical;
 /// ("tails") carry none of them. Bits 8..15 belong to the frame's owner while it is allocated;
 /// the allocator clears them when the block comes back.
 /// </summary>
-public enum PageFlags : ushort
+public enum FrameFlags : ushort
 {
     None = 0,
     /// <summary>Inside a descriptor array but not RAM (a hole inside a 128 MiB section).</summary>
@@ -37,8 +37,8 @@ public enum PageFlags : ushort
 ///   0: Next    free-list / per-CPU list link (pfn, <see cref="PageDescriptor.NoFrame"/> = end)
 ///   4: Prev    back link (pfn), so a buddy can be unlinked in O(1) when it merges
 ///   8: Private the owner's word while the frame is allocated (Linux page->private)
-///  12: Flags   <see cref="PageFlags"/>
-///  14: Order   block order, valid on a block head
+///  12: Flags   <see cref="FrameFlags"/>
+///  14: Order   block order on a block head; 0 on every other frame
 ///  15: Zone    <see cref="ZoneType"/>, fixed at initialisation
 /// While a block is allocated its owner may use Next, Prev and Private of every frame in it and
 /// the owner bits of Flags; it must not change the state bits, Order or Zone. The allocator
@@ -54,15 +54,15 @@ public struct PageDescriptor
     public uint Next;
     public uint Prev;
     public uint Private;
-    public PageFlags Flags;
+    public FrameFlags Flags;
     public byte Order;
     public byte Zone;
 
-    public PageFlags State => Flags & PageFlags.StateMask;
-    public bool IsFree => (Flags & PageFlags.Free) != 0;
-    public bool IsAllocated => (Flags & PageFlags.Allocated) != 0;
-    public bool IsReserved => (Flags & PageFlags.Reserved) != 0;
-    public bool IsPerCpu => (Flags & PageFlags.PerCpu) != 0;
+    public FrameFlags State => Flags & FrameFlags.StateMask;
+    public bool IsFree => (Flags & FrameFlags.Free) != 0;
+    public bool IsAllocated => (Flags & FrameFlags.Allocated) != 0;
+    public bool IsReserved => (Flags & FrameFlags.Reserved) != 0;
+    public bool IsPerCpu => (Flags & FrameFlags.PerCpu) != 0;
 }
 
 /// <summary>Frame geometry shared by the allocator's files.</summary>

@@ -217,7 +217,7 @@ public unsafe partial struct BuddyAllocator
         {
             for (int o = 0; o < PerCpuPages.Orders && freed < frames; o++)
             {
-                uint pfn = p->Tail[o]; // the coldest block: unlinked from the tail end
+                uint pfn = p->Tail[o];
                 if (pfn == PageDescriptor.NoFrame)
                     continue;
                 PageDescriptor* d = _map.At(pfn);

@@ -83,14 +83,14 @@ public unsafe struct Zone
         if (head != PageDescriptor.NoFrame)
             map.At(head)->Prev = pfn;
         FreeHead[order] = pfn;
-        d->Flags = (d->Flags & ~PageFlags.StateMask) | PageFlags.Free;
+        d->Flags = (d->Flags & ~FrameFlags.StateMask) | FrameFlags.Free;
         d->Order = (byte)order;
         FreeBlocks[order]++;
         FreeFrames += 1UL << order;
     }
 
     /// <summary>Takes the free block <paramref name="d"/> off list <paramref name="order"/> and
-    /// clears its Free bit (it becomes a tail, or the caller marks it again).</summary>
+    /// clears its Free bit and Order (it becomes a tail, or the caller marks it again).</summary>
     public void Unlink(in FrameMap map, PageDescriptor* d, int order)
     {
         uint next = d->Next, prev = d->Prev;
@@ -102,7 +102,8 @@ public unsafe struct Zone
             map.At(next)->Prev = prev;
         d->Next = PageDescriptor.NoFrame;
         d->Prev = PageDescriptor.NoFrame;
-        d->Flags &= ~PageFlags.Free;
+        d->Flags &= ~FrameFlags.Free;
+        d->Order = 0;
         FreeBlocks[order]--;
         FreeFrames -= 1UL << order;
     }

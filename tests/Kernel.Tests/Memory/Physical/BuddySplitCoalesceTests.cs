@@ -27,7 +27,7 @@ public unsafe class BuddySplitCoalesceTests
         for (int o = 0; o <= 9; o++)
         {
             PageDescriptor* d = f.A.Descriptor(16 * MiB / 4096 + (1UL << o));
-            Assert.Equal(PageFlags.Free, d->Flags & PageFlags.StateMask);
+            Assert.Equal(FrameFlags.Free, d->Flags & FrameFlags.StateMask);
             Assert.Equal((byte)o, d->Order);
         }
         f.AssertInvariants();
@@ -106,7 +106,7 @@ public unsafe class BuddySplitCoalesceTests
             Assert.NotEqual(0UL, p);
             Assert.Equal(0UL, (p >> 12) & ((1UL << o) - 1));
             PageDescriptor* d = f.A.Descriptor(p >> 12);
-            Assert.Equal(PageFlags.Allocated, d->Flags & PageFlags.StateMask);
+            Assert.Equal(FrameFlags.Allocated, d->Flags & FrameFlags.StateMask);
             Assert.Equal((byte)o, d->Order);
             got.Add((p, o));
         }
@@ -140,14 +140,14 @@ public unsafe class BuddySplitCoalesceTests
         using var f = OneMaxBlock();
         ulong p = f.A.AllocatePagesDirect(2, ZoneType.Dma32);
         PageDescriptor* d = f.A.Descriptor(p >> 12);
-        d->Flags |= (PageFlags)0x0100;                           // an owner's bit (slab, say)
+        d->Flags |= (FrameFlags)0x0100;                           // an owner's bit (slab, say)
         d->Private = 0xdeadbeef;
         d->Next = 12345;                                         // owners may use the links
         Assert.True(f.A.FreePagesDirect(p, 2).IsOk);
         f.AssertInvariants();
         ulong q = f.A.AllocatePagesDirect(2, ZoneType.Dma32);
         Assert.Equal(p, q);
-        Assert.Equal(PageFlags.Allocated, d->Flags);
+        Assert.Equal(FrameFlags.Allocated, d->Flags);
         Assert.Equal(0u, d->Private);
     }
 
@@ -164,6 +164,6 @@ public unsafe class BuddySplitCoalesceTests
         // A copy of the handle is the same allocator.
         BuddyAllocator copy = f1.A;
         ulong q = copy.AllocatePagesDirect(3, ZoneType.Normal);
-        Assert.Equal(PageFlags.Allocated, f1.A.Descriptor(q >> 12)->Flags & PageFlags.StateMask);
+        Assert.Equal(FrameFlags.Allocated, f1.A.Descriptor(q >> 12)->Flags & FrameFlags.StateMask);
     }
 }

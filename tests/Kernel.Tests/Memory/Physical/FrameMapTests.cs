@@ -42,7 +42,7 @@ public unsafe class FrameMapTests
         Assert.Equal(0UL, f.A.AllocatePage());
         PageDescriptor* d = f.A.Descriptor(256);
         Assert.True(d != null);
-        Assert.Equal(PageFlags.Reserved, d->Flags);
+        Assert.Equal(FrameFlags.Reserved, d->Flags);
         Assert.Equal((byte)ZoneType.Dma, d->Zone);
         Assert.Equal((byte)ZoneType.Dma32, f.A.Descriptor(16 * MiB / 4096)->Zone);
         f.AssertInvariants();

@@ -69,7 +69,7 @@ public unsafe class PerCpuCacheTests
         for (int i = 0; i < 65; i++)
         {
             PageDescriptor* d = f.A.Descriptor(pages[i] >> 12);
-            Assert.Equal(i >= 16, (d->Flags & PageFlags.PerCpu) != 0);
+            Assert.Equal(i >= 16, (d->Flags & FrameFlags.PerCpu) != 0);
         }
         f.AssertInvariants();
     }
