@@ -72,10 +72,11 @@ public class VerdictTests
     }
 
     [Fact]
-    public void MatrixTableHasTheFourBootPathsAt256M()
+    public void MatrixTableHasTheFourBootPathsAt256MAndTheMemorySizes()
     {
         var names = BootMatrix.Specs(null, null).Select(s => s.Name).ToArray();
-        Assert.Equal(new[] { "bios-cd-256M", "bios-usb-256M", "uefi-cd-256M", "uefi-usb-256M" }, names);
+        Assert.Equal(new[] { "bios-cd-32M", "bios-cd-256M", "bios-usb-256M", "uefi-cd-256M", "uefi-usb-256M",
+            "bios-cd-3584M", "uefi-cd-3584M", "bios-cd-8G", "uefi-cd-8G" }, names);
         Assert.All(BootMatrix.Specs(null, null).Where(s => s.Firmware == Firmware.Uefi),
             s => Assert.Equal(TimeSpan.FromSeconds(120), s.Timeout));
     }

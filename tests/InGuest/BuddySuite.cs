@@ -47,30 +47,37 @@ public static unsafe class BuddySuite
         KTest.ExpectEqual(before, Available, "frame back");
     }
 
-    // Every free page is taken (the chain of taken pages is threaded through the pages
-    // themselves, so the test needs no memory of its own), exhaustion answers 0, and freeing
-    // them all restores the exact counts.
+    // Every free page is taken, largest blocks first (so 8 GiB takes thousands of calls, not
+    // millions) down to single pages through the per-CPU path, until even order 0 answers 0.
+    // The chain of taken blocks is threaded through the blocks themselves (next, order), so the
+    // test needs no memory of its own. Freeing them all restores the exact counts.
     static void AllocAllThenFreeAll()
     {
         B->DrainAllPerCpu();
         ulong before = B->FreeFrames, failuresBefore = B->State->AllocationFailures;
-        ulong head = 0, count = 0;
-        while (true)
+        ulong head = 0, frames = 0;
+        for (int order = PageGeometry.MaxOrder; order >= 0; order--)
         {
-            ulong page = PhysicalPages.Allocate();
-            if (page == 0) break;
-            *(ulong*)PhysicalMap.ToVirtual(page) = head;
-            head = page;
-            count++;
+            while (true)
+            {
+                ulong block = PhysicalPages.Allocate(order);
+                if (block == 0) break;
+                ulong* words = (ulong*)PhysicalMap.ToVirtual(block);
+                words[0] = head;
+                words[1] = (ulong)order;
+                head = block;
+                frames += 1UL << order;
+            }
         }
-        KTest.ExpectEqual(before, count, "pages handed out before exhaustion");
-        KTest.ExpectEqual(0UL, B->FreeFrames, "nothing left");
-        KTest.Assert(B->State->AllocationFailures > failuresBefore, "the failure is counted");
-        KTest.ExpectEqual(0UL, PhysicalPages.Allocate(3), "an order-3 request fails cleanly too");
+        KTest.ExpectEqual(before, frames, "frames handed out before exhaustion");
+        KTest.ExpectEqual(0UL, B->FreeFrames + B->PerCpuFrames, "nothing left");
+        KTest.ExpectEqual(0UL, PhysicalPages.Allocate(), "order 0 fails cleanly");
+        KTest.Assert(B->State->AllocationFailures > failuresBefore, "the failures are counted");
         while (head != 0)
         {
-            ulong next = *(ulong*)PhysicalMap.ToVirtual(head);
-            PhysicalPages.Free(head);
+            ulong* words = (ulong*)PhysicalMap.ToVirtual(head);
+            ulong next = words[0];
+            PhysicalPages.Free(head, (int)words[1]);
             head = next;
         }
         B->DrainAllPerCpu();

@@ -19,13 +19,18 @@ public static class BootMatrix
     private static readonly Medium[] BothMedia = { Medium.Cd, Medium.Usb };
 
     /// <summary>
-    /// Add memory sizes here (e.g. new Row("32M", ...), "3584M", "8G"). Each row expands to
-    /// every firmware x medium pair it lists; the boot is named firmware-medium-memory.
-    /// OVMF itself crashes with only 32M of RAM, so such a row lists BIOS only.
+    /// Each row expands to every firmware x medium pair it lists; the boot is named
+    /// firmware-medium-memory. OVMF itself crashes with only 32M of RAM, so that row is BIOS
+    /// only. 3584M puts RAM on both sides of QEMU's PCI hole (a hole in the frame map); 8G
+    /// adds a Normal zone above 4 GiB. The large sizes boot from CD only: the medium does not
+    /// change anything the memory manager sees.
     /// </summary>
     public static readonly Row[] Rows =
     {
+        new Row("32M", new[] { Firmware.Bios }, new[] { Medium.Cd }),
         new Row("256M", BothFirmwares, BothMedia),
+        new Row("3584M", BothFirmwares, new[] { Medium.Cd }),
+        new Row("8G", BothFirmwares, new[] { Medium.Cd }),
     };
 
     /// <summary>The boots to run; memoryOverride (from --mem) replaces the table's sizes.</summary>

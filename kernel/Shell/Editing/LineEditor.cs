@@ -33,7 +33,7 @@ public enum LineResult
 /// <see cref="Feed"/> returns a <see cref="LineResult"/>; after LineReady / Cancelled the line
 /// stays readable until the next <see cref="BeginLine"/> or <see cref="Feed"/> (which starts a
 /// new line by itself if the shell did not). Zeroed memory is a valid editor (empty prompt,
-/// no completion). The struct is about 19 KiB (line, saved line, 16-entry history).
+/// no completion). The struct is about 18 KiB (line, saved line, 16-entry history).
 /// </summary>
 public unsafe struct LineEditor
 {
@@ -382,10 +382,15 @@ public unsafe struct LineEditor
 
     void LoadHistory(ref TextBuilder output)
     {
-        byte* entry = stackalloc byte[MaxLength];
-        int n = _history.Copy(_historyAge - 1, entry, MaxLength);
+        MoveLeft(ref output, _cursor);
+        int n;
+        fixed (byte* p = _line) n = _history.Copy(_historyAge - 1, p, MaxLength);
         if (n < 0) n = 0;
-        ReplaceLine(entry, n, ref output);
+        for (int i = 0; i < n; i++)
+            output.AppendByte(_line[i]);
+        EraseToEnd(ref output);
+        _length = n;
+        _cursor = n;
         _beeped = false;
     }
 

@@ -9,7 +9,7 @@ namespace Kernel.Tests.Acpi;
 [Collection("PhysicalMap")]
 public unsafe class FadtTests
 {
-    static AcpiStatus Parse(byte[] table, out FadtInfo info)
+    static AcpiStatus Parse(byte[] table, out FadtInfo info, uint? length = null)
     {
         int readable = (table.Length + 7) & ~7;
         using var g = new GuardedBuffer(readable);
@@ -18,7 +18,7 @@ public unsafe class FadtTests
         byte* p = g.PlaceAtEnd(padded, readable) + (readable - table.Length);
         FadtInfo result;
         new Span<byte>(&result, sizeof(FadtInfo)).Fill(0xcd);
-        AcpiStatus s = Fadt.Parse(p, (uint)table.Length, &result);
+        AcpiStatus s = Fadt.Parse(p, length ?? (uint)table.Length, &result);
         info = result;
         return s;
     }
@@ -110,6 +110,25 @@ public unsafe class FadtTests
         Assert.True(f.HasResetRegister);
         Assert.Equal(0x5000ul, f.DsdtAddress);
         Assert.Equal(0ul, f.Pm1aControlPort);
+    }
+
+    [Fact]
+    public void PartlyCoveredFieldsAreIgnored()
+    {
+        // The bytes after the given length hold values: a field the length only partly covers
+        // must not be read (X_DSDT at 140..147, X_PM1a_CNT_BLK at 172..183).
+        var b = new FadtBuilder { Dsdt = 0x5000, XDsdt = 0x9000, Pm1aCnt = 0, XPm1aCnt = 0x1804 };
+        byte[] t = b.Build();
+        Assert.Equal(AcpiStatus.Ok, Parse(t, out FadtInfo f, 147));
+        Assert.Equal(0x5000ul, f.DsdtAddress);
+        Assert.Equal(AcpiStatus.Ok, Parse(t, out f, 148));
+        Assert.Equal(0x9000ul, f.DsdtAddress);
+        Assert.Equal(AcpiStatus.Ok, Parse(t, out f, 183));
+        Assert.Equal(0ul, f.Pm1aControlPort);
+        Assert.Equal(AcpiStatus.Ok, Parse(t, out f, 184));
+        Assert.Equal(0x1804ul, f.Pm1aControlPort);
+        Assert.Equal(AcpiStatus.Ok, Parse(t, out f, 128));
+        Assert.False(f.HasResetRegister); // RESET_VALUE at 128 not covered
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Xunit;
 
 namespace Kernel.Tests.Shell;
 
-/// <summary>A LineEditor in native memory (~19 KiB of fixed buffers) with an output builder.</summary>
+/// <summary>A LineEditor in native memory (~18 KiB of fixed buffers) with an output builder.</summary>
 public sealed unsafe class HostEditor : IDisposable
 {
     readonly NativeBuffer _editor = new NativeBuffer(sizeof(LineEditor));

@@ -116,7 +116,9 @@ public static class PageTableEntry
     {
         bool large = level != PtLevel;
         ulong managed = ManagedLowBits | (large ? PatLargeBit : Pat4KBit);
-        return (entry & ~managed) | (LeafBits(flags, large) & ~PageSizeBit);
+        // For a large leaf LeafBits also sets PS, which the entry already has. (For a 4 KiB
+        // leaf bit 7 is PAT, not PS: it must not be masked off.)
+        return (entry & ~managed) | LeafBits(flags, large);
     }
 
     /// <summary>Bits for an entry that points to a table: present, writable, accessed, and user
