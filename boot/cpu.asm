@@ -7,7 +7,7 @@ section .text
 global cpu_outb, cpu_inb, cpu_outw, cpu_inw, cpu_outd, cpu_ind, cpu_io_wait
 global cpu_read_cr0, cpu_read_cr2, cpu_read_cr3, cpu_read_cr4, cpu_write_cr0, cpu_write_cr3, cpu_write_cr4
 global cpu_rdmsr, cpu_wrmsr, cpu_cpuid, cpu_rdtsc, cpu_read_rflags, cpu_read_rbp, cpu_read_rsp
-global cpu_cli, cpu_sti, cpu_hlt, cpu_pause, cpu_invlpg, cpu_lidt, cpu_sidt, cpu_sgdt, cpu_str
+global cpu_cli, cpu_irq_save, cpu_sti, cpu_hlt, cpu_pause, cpu_invlpg, cpu_lidt, cpu_sidt, cpu_sgdt, cpu_str
 global cpu_load_gdt, cpu_load_tss, cpu_halt_forever, cpu_read_cs, cpu_read_ss, cpu_xgetbv
 
 cpu_outb:  mov edx, edi
@@ -107,6 +107,12 @@ cpu_read_ss: mov ax, ss
 
 cpu_cli:   cli
            ret
+; rax = RFLAGS & IF (was the caller interruptible?), then interrupts off.
+cpu_irq_save: pushfq
+              pop rax
+              cli
+              and eax, 0x200
+              ret
 cpu_sti:   sti
            ret
 cpu_hlt:   hlt

@@ -53,7 +53,7 @@ public unsafe struct CommandLine
 
     // ---- Known keys: the ONE place to add a new kernel parameter. -----------------------
     // Unknown keys are not an error; the caller reports them (see IsKnownKey).
-    const int KnownKeyCount = 10;
+    const int KnownKeyCount = 11;
 
     static string KnownKey(int i)
     {
@@ -69,6 +69,7 @@ public unsafe struct CommandLine
             case 7: return "quiet";
             case 8: return "debug";
             case 9: return "mem";           // memory limit, e.g. mem=128M
+            case 10: return "bench";        // in-guest benchmarks: bench=all | bench=buddy,slab
             default: return "";
         }
     }

@@ -51,6 +51,7 @@ public static unsafe class KernelMain
         CommandLine* cmdline = BootData.CommandLine;
         if (cmdline->Has("crash")) CrashTriggers.Run(cmdline);
         if (cmdline->Has("test")) RunTestsAndExit(cmdline);
+        if (cmdline->Has("bench")) RunBenchmarksAndExit(cmdline);
 
         EchoPrompt.Run();
     }
@@ -61,6 +62,14 @@ public static unsafe class KernelMain
         TestRunner.Totals totals = TestRunner.Run(cmdline);
         Log.Info($"test: {totals.Passed} passed, {totals.Failed} failed, {totals.Skipped} skipped");
         Power.ExitQemu(totals.Failed == 0 ? Power.ExitSuccess : Power.ExitTestFailed);
+        Cpu.HaltForever();
+    }
+
+    static void RunBenchmarksAndExit(CommandLine* cmdline)
+    {
+        cmdline->TryGetValue("bench", out byte* selection, out int length);
+        Diagnostics.Benchmarks.BenchRunner.Run(selection, length);
+        Power.ExitQemu(Power.ExitSuccess);
         Cpu.HaltForever();
     }
 }

@@ -196,12 +196,12 @@ public static unsafe class CommandLineSuite
 
     static void KnownKeys()
     {
-        var c = Parse("test=all crash=divide loglevel=1 console=ttyS0 init=/init init_on_free=1 slab_debug quiet debug mem=64M bogus=1");
-        KTest.ExpectEqual(11L, (long)c->Count, "token count");
-        for (int i = 0; i < 10; i++)
+        var c = Parse("test=all crash=divide loglevel=1 console=ttyS0 init=/init init_on_free=1 slab_debug quiet debug mem=64M bench=all bogus=1");
+        KTest.ExpectEqual(12L, (long)c->Count, "token count");
+        for (int i = 0; i < 11; i++)
             KTest.Assert(c->IsKnownKey(i), "known key");
-        KTest.Assert(!c->IsKnownKey(10), "bogus is unknown");
-        KTest.Assert(!c->IsKnownKey(11), "out of range");
+        KTest.Assert(!c->IsKnownKey(11), "bogus is unknown");
+        KTest.Assert(!c->IsKnownKey(12), "out of range");
     }
 
     static void TooManyTokens()

@@ -12,6 +12,7 @@ public static unsafe class LogSuite
     {
         suite.Add("interpolation_formats", &InterpolationFormats);
         suite.Add("alignment", &Alignment);
+        suite.Add("zero_padded_decimal", &ZeroPaddedDecimal);
         suite.Add("line_truncates_safely", &LineTruncates);
         suite.Add("ring_keeps_latest_lines", &RingKeepsLatest);
     }
@@ -30,6 +31,12 @@ public static unsafe class LogSuite
         long negative = -42;
         LogLine line = $"a={address:x} b={negative} c={255u:x4} d={true} e={'z'}";
         Check(ref line, "a=ffffffff80100000 b=-42 c=00ff d=true e=z");
+    }
+
+    static void ZeroPaddedDecimal()
+    {
+        LogLine line = $"{5UL:d2} {0u:d3} {123UL:d2} {45UL:d2} {7UL:d1}";
+        Check(ref line, "05 000 123 45 7");
     }
 
     static void Alignment()

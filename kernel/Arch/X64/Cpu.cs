@@ -35,6 +35,8 @@ public static unsafe class Cpu
     [MethodImpl(Asm), RuntimeImport("*", "cpu_read_ss")] public static extern ushort ReadSs();
 
     [MethodImpl(Asm), RuntimeImport("*", "cpu_cli")] public static extern void DisableInterrupts();
+    /// <summary>RFLAGS.IF as it was (0 or FlagInterrupt), then cli: one call on allocator fast paths.</summary>
+    [MethodImpl(Asm), RuntimeImport("*", "cpu_irq_save")] public static extern ulong SaveFlagsAndDisableInterrupts();
     [MethodImpl(Asm), RuntimeImport("*", "cpu_sti")] public static extern void EnableInterrupts();
     [MethodImpl(Asm), RuntimeImport("*", "cpu_hlt")] public static extern void Halt();
     [MethodImpl(Asm), RuntimeImport("*", "cpu_pause")] public static extern void Pause();

@@ -9,12 +9,7 @@ namespace Kernel.Platform;
 public static class Interrupts
 {
     /// <summary>Disables interrupts and returns a token for Restore (sections nest).</summary>
-    public static ulong SaveAndDisable()
-    {
-        ulong flags = Cpu.ReadFlags();
-        Cpu.DisableInterrupts();
-        return flags & Cpu.FlagInterrupt;
-    }
+    public static ulong SaveAndDisable() => Cpu.SaveFlagsAndDisableInterrupts();
 
     public static void Restore(ulong token)
     {

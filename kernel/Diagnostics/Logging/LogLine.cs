@@ -1,7 +1,7 @@
 // One log message being formatted. C# lowers `Log.Info($"free {n} pages")` into calls on this
 // handler (AppendLiteral("free "), AppendFormatted(n), ...), so a message is built in a fixed
 // buffer on the stack: no allocation, safe in interrupt handlers and early boot.
-// Format specifiers: {v:x} hex, {v:x16} hex with 16 digits, {v,8} / {v,-8} right/left aligned.
+// Format specifiers: {v:x} hex, {v:x16} hex with 16 digits, {v:d2} decimal of at least 2 digits, {v,8} / {v,-8} right/left aligned.
 using System.Runtime.CompilerServices;
 
 namespace Kernel.Diagnostics;
@@ -70,6 +70,14 @@ public unsafe ref struct LogLine
         var d = new TextBuilder(digits, 24);
         if (format != null && format.Length > 0 && (format[0] == 'x' || format[0] == 'X'))
             d.AppendHex(value, ParseWidth(format, 1));
+        else if (format != null && format.Length > 0 && (format[0] == 'd' || format[0] == 'D'))
+        {
+            // {v:d2}: at least that many digits, zero-padded (as .NET's "D2").
+            int width = ParseWidth(format, 1);
+            for (ulong v = value; width > 1 && v >= 10; v /= 10) width--;
+            for (; width > 1; width--) d.Append('0');
+            d.AppendDecimal(value);
+        }
         else
             d.AppendDecimal(value);
         AppendAligned(digits, d.Length, alignment);

@@ -8,6 +8,8 @@
 // (the 512 MiB PCI hole below 4 GiB: 64 bytes), a lookup costs one shift, one load of the entry,
 // one compare. The entry's Base is biased by First so that the hot, unchecked lookup is
 // "Base + (pfn & mask)".
+using System.Runtime.CompilerServices;
+
 namespace Kernel.Memory.Physical;
 
 /// <summary>A range of physical memory [Start, End) in bytes.</summary>
@@ -77,6 +79,7 @@ public unsafe struct FrameMap
     }
 
     /// <summary>Hot path: <paramref name="pfn"/> came from one of our own lists, so it is RAM.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly PageDescriptor* At(uint pfn)
     {
         return _sections[pfn >> SectionShift].Base + (pfn & (uint)SectionMask);

@@ -94,7 +94,9 @@ public unsafe partial struct BuddyAllocator
             pfn = p->Head[order];
             if (pfn == PageDescriptor.NoFrame)
             {
-                if (Refill(p, _zones + z, order) == 0)
+                // An empty zone (no Normal memory below 4 GiB of RAM) is skipped without a
+                // refill attempt, as Linux's zonelist walk skips unpopulated zones.
+                if (_zones[z].FreeFrames < (1UL << order) || Refill(p, _zones + z, order) == 0)
                     continue;                      // zone has no block of this order: fall back
                 pfn = p->Head[order];
             }

@@ -1,0 +1,31 @@
+// The list of in-guest benchmarks, in the order they run. Adding one means adding one line
+// here; the bodies live next to the subsystem they measure (e.g. BuddyBenchmarks.cs).
+namespace Kernel.Diagnostics.Benchmarks;
+
+public static unsafe class BenchRegistry
+{
+    const int MaxBenchmarks = 32;
+    static Benchmark[] s_benchmarks;
+    static int s_count;
+
+    public static int Count => s_count;
+    public static Benchmark Get(int i) => s_benchmarks[i];
+
+    /// <summary>Builds the list once (boot-lifetime objects); later calls do nothing.</summary>
+    public static void Initialize()
+    {
+        if (s_benchmarks != null) return;
+        s_benchmarks = new Benchmark[MaxBenchmarks];
+        Add(new Benchmark("loop.empty", "an empty loop iteration: the measuring overhead", &BaselineBenchmarks.EmptyLoop, 1_000_000));
+        Add(new Benchmark("buddy.pcp_alloc_free", "order-0 alloc+free through the per-CPU cache", &BuddyBenchmarks.PerCpuAllocFree, 200_000));
+        Add(new Benchmark("buddy.pcp_burst", "order-0 alloc+free in bursts of 256 (per-CPU refill and drain)", &BuddyBenchmarks.PerCpuBurst, 51_200));
+        Add(new Benchmark("buddy.direct_alloc_free", "order-0 alloc+free on the buddy free lists", &BuddyBenchmarks.DirectAllocFree, 200_000));
+        Add(new Benchmark("buddy.order3_alloc_free", "order-3 alloc+free through the per-CPU cache", &BuddyBenchmarks.Order3AllocFree, 100_000));
+    }
+
+    static void Add(Benchmark b)
+    {
+        if (s_count == MaxBenchmarks) Panic.Halt("too many benchmarks");
+        s_benchmarks[s_count++] = b;
+    }
+}
