@@ -12,7 +12,7 @@ namespace Kernel.Acpi;
 /// <summary>Fixed table of readable physical ranges [Base, End).</summary>
 public unsafe struct AcpiReadableRanges
 {
-    public const int Capacity = 8;
+    public const int Capacity = 32; // root tables, every table they list, the DSDT
     public int Count;
     public fixed ulong Base[Capacity];
     public fixed ulong End[Capacity];

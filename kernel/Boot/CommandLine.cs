@@ -53,7 +53,7 @@ public unsafe struct CommandLine
 
     // ---- Known keys: the ONE place to add a new kernel parameter. -----------------------
     // Unknown keys are not an error; the caller reports them (see IsKnownKey).
-    const int KnownKeyCount = 11;
+    const int KnownKeyCount = 12;
 
     static string KnownKey(int i)
     {
@@ -70,6 +70,7 @@ public unsafe struct CommandLine
             case 8: return "debug";
             case 9: return "mem";           // memory limit, e.g. mem=128M
             case 10: return "bench";        // in-guest benchmarks: bench=all | bench=buddy,slab
+            case 11: return "noapic";       // 8259 PICs instead of the I/O APIC
             default: return "";
         }
     }

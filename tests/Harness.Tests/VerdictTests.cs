@@ -76,7 +76,8 @@ public class VerdictTests
     {
         var names = BootMatrix.Specs(null, null).Select(s => s.Name).ToArray();
         Assert.Equal(new[] { "bios-cd-32M", "bios-cd-256M", "bios-usb-256M", "uefi-cd-256M", "uefi-usb-256M",
-            "bios-cd-3584M", "uefi-cd-3584M", "bios-cd-8G", "uefi-cd-8G" }, names);
+            "bios-cd-3584M", "uefi-cd-3584M", "bios-cd-8G", "uefi-cd-8G", "bios-cd-256M-noapic" }, names);
+        Assert.Contains("noapic", BootMatrix.Specs(null, null).Last().Cmdline);
         Assert.All(BootMatrix.Specs(null, null).Where(s => s.Firmware == Firmware.Uefi),
             s => Assert.Equal(TimeSpan.FromSeconds(120), s.Timeout));
     }

@@ -16,6 +16,17 @@ public static class Clock
     public static ulong MicrosecondsSinceBoot =>
         s_bootTsc == 0 ? 0 : (Cpu.ReadTsc() - s_bootTsc) / s_tscPerMicrosecond;
 
+    /// <summary>Nanoseconds since boot (split so the multiplication cannot overflow).</summary>
+    public static ulong NanosecondsSinceBoot
+    {
+        get
+        {
+            if (s_bootTsc == 0) return 0;
+            ulong ticks = Cpu.ReadTsc() - s_bootTsc, rate = s_tscPerMicrosecond;
+            return ticks / rate * 1000 + ticks % rate * 1000 / rate;
+        }
+    }
+
     public static void Initialize()
     {
         s_bootTsc = Cpu.ReadTsc();

@@ -27,6 +27,8 @@ public static unsafe class SuiteRegistry
         Add(BuddySuite.Name, &BuddySuite.Register);
         Add(PageTableSuite.Name, &PageTableSuite.Register);
         Add(VmallocSuite.Name, &VmallocSuite.Register);
+        Add(IrqSuite.Name, &IrqSuite.Register);
+        Add(TimerSuite.Name, &TimerSuite.Register);
     }
 
     static void Add(string name, delegate*<TestSuite, void> register, bool slow = false)
