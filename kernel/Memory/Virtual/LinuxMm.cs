@@ -63,6 +63,7 @@ public static class Advice
 public static class Errno
 {
     public const int EPERM = 1;
+    public const int EBADF = 9;
     public const int EAGAIN = 11;
     public const int ENOMEM = 12;
     public const int EACCES = 13;
