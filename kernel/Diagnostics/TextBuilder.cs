@@ -35,6 +35,15 @@ public unsafe struct TextBuilder
         _truncated = false;
     }
 
+    /// <summary>Drops everything after the first <paramref name="length"/> bytes and forgets any
+    /// truncation since: lets a writer emit whole records only (write, then roll back on overflow).</summary>
+    public void RollBack(int length)
+    {
+        if (length >= 0 && length <= _length)
+            _length = length;
+        _truncated = false;
+    }
+
     /// <summary>Appends one raw byte (the primitive every other method goes through).</summary>
     public void AppendByte(byte b)
     {

@@ -43,8 +43,16 @@ public enum VmaName : byte
 
 public unsafe struct VmArea
 {
+    // What a lookup reads comes first, in one cache line: range, tree links, gap annotation.
     public ulong Start;
     public ulong End;
+    // Tree links, owned by VmaTree.
+    internal VmArea* Left, Right, Parent;
+    internal VmArea* PrevArea, NextArea;
+    /// <summary>Largest free gap below any VMA of this subtree (see VmaTree.GapBefore).</summary>
+    internal ulong SubtreeMaxGap;
+    internal bool Red;
+
     /// <summary>Prot.Read | Prot.Write | Prot.Exec as the program asked (PROT_WRITE alone
     /// stays write-only here and in /proc maps; the page tables make it readable on x86).</summary>
     public int Protection;
@@ -58,12 +66,6 @@ public unsafe struct VmArea
     public ulong Inode;
     public uint Device;
 
-    // Tree links, owned by VmaTree.
-    internal VmArea* Left, Right, Parent;
-    internal VmArea* PrevArea, NextArea;
-    /// <summary>Largest free gap below any VMA of this subtree (see VmaTree.GapBefore).</summary>
-    internal ulong SubtreeMaxGap;
-    internal bool Red;
 
     public ulong Length => End - Start;
     public ulong Pages => (End - Start) >> 12;

@@ -171,14 +171,15 @@ public unsafe partial struct VmaTree
             y->Left = z->Left;
             y->Left->Parent = y;
             y->Red = z->Red;
+            y->SubtreeMaxGap = z->SubtreeMaxGap;
         }
         _count--;
         z->Left = z->Right = z->Parent = z->PrevArea = z->NextArea = null;
 
-        // Every node from the removal point up lost a member of its subtree: recompute them
-        // all, then the successor, whose gap grew.
-        for (VmArea* n = xParent; n != null; n = n->Parent)
-            n->SubtreeMaxGap = ComputeSubtreeGap(n);
+        // The removal point's ancestors lost a node: walk up while values change (the
+        // successor took the removed node's place and its annotation, so the walk may stop
+        // there too), then the successor, whose own gap grew and whose children changed.
+        Propagate(xParent);
         if (next != null) Propagate(next);
         if (!removedRed) DeleteFixup(x, xParent);
     }
