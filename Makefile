@@ -59,7 +59,14 @@ $(BUILD)/obj/kernel.o: $(BUILD)/il/Release/kernel.dll $(ILC_STAMP)
 
 $(BUILD)/obj/boot/%.o: boot/%.asm | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	nasm -f elf64 -w+all -o $@ $<
+	nasm -f elf64 -w+all -I$(BUILD)/ -o $@ $<
+
+# The framebuffer console's font (data from Debian's console-setup-linux), embedded by boot/font.asm.
+CONSOLE_FONT := /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+$(BUILD)/console-font.psf: | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	gunzip -c $(CONSOLE_FONT) > $@
+$(BUILD)/obj/boot/font.o: $(BUILD)/console-font.psf
 
 $(BUILD)/kernel.elf: $(BUILD)/obj/kernel.o $(BOOT_OBJ) boot/linker.ld
 	ld.lld -nostdlib -static --no-pie -z max-page-size=0x1000 -T boot/linker.ld -o $@ $(BUILD)/obj/kernel.o $(BOOT_OBJ)

@@ -54,7 +54,7 @@ public static unsafe class KernelMain
         if (cmdline->Has("test")) RunTestsAndExit(cmdline);
         if (cmdline->Has("bench")) RunBenchmarksAndExit(cmdline);
 
-        EchoPrompt.Run();
+        Kernel.Shell.Shell.Run();
     }
 
     static void RunTestsAndExit(CommandLine* cmdline)

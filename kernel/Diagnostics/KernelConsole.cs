@@ -1,4 +1,5 @@
-// Where kernel text goes: the serial port and, when present, the VGA text screen. Writes are
+// Where kernel text goes: the serial port and, when present, the VGA text screen or the
+// framebuffer console. Writes are
 // synchronous and never allocate, so the log and the panic path can both use them.
 using Kernel.Drivers.Serial;
 using Kernel.Drivers.Vga;
@@ -11,6 +12,7 @@ public static unsafe class KernelConsole
     {
         Uart16550.Write(text, length);
         VgaTextConsole.Write(text, length);
+        Kernel.Drivers.Framebuffer.FramebufferScreen.Write(text, length);
     }
 
     public static void Write(string text)
