@@ -17,6 +17,8 @@ public static unsafe class VgaTextConsole
     static OutputParser s_parser;   // ANSI sequences (the line editor's cursor moves, clear)
 
     public static bool Enabled => s_buffer != null;
+    public static int CursorRow => s_row;
+    public static int CursorColumn => s_column;
 
     /// <summary>Turns the console on over the text buffer at the given virtual address.</summary>
     public static void Enable(ulong bufferVirtual)

@@ -11,7 +11,7 @@ namespace Harness;
 public static class BootMatrix
 {
     public const string Cmdline = "test=all";
-    public const string NoApicCmdline = "test=cpu,irq,timer noapic";
+    public const string NoApicCmdline = "test=cpu,irq,timer,drivers noapic";
 
     /// <summary>One line of the matrix table: a memory size and the firmware/medium pairs to boot at it.</summary>
     public sealed record Row(string Memory, Firmware[] Firmwares, Medium[] Media);
@@ -52,7 +52,7 @@ public static class BootMatrix
                 foreach (Medium medium in row.Media)
                     specs.Add(new BootSpec(BootSpec.MatrixName(fw, medium, row.Memory), Cmdline, fw, medium,
                         row.Memory, timeout ?? BootSpec.DefaultTimeout(fw)));
-        // The 8259 fallback: the interrupt and timer suites again with the APIC switched off.
+        // The 8259 fallback: the interrupt, timer and driver suites again with the APIC off.
         if (memoryOverride == null || memoryOverride.Count == 0)
             specs.Add(new BootSpec("bios-cd-256M-noapic", NoApicCmdline, Firmware.Bios, Medium.Cd, "256M",
                 timeout ?? BootSpec.DefaultTimeout(Firmware.Bios)));

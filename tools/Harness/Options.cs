@@ -13,7 +13,9 @@ public sealed class Options
 commands:
   matrix        boot test=all under BIOS/UEFI x CD/USB x memory sizes; KTAP must pass
   expect-fail   deliberate crashes (crash=divide, ...) must print their report and exit 7
-  all           matrix, then expect-fail
+  shell         interactive sessions: every shell command over serial, keyboard (sendkey),
+                screen (VGA text memory, UEFI screendump), poweroff and reboot
+  all           matrix, then expect-fail, then shell
   boot          one boot with serial shown live, for debugging:
                   --cmdline ""..."" [--uefi] [--usb] [--mem 256M] [--timeout S] [--name N]
 

@@ -30,13 +30,15 @@ public static class Program
             case "matrix": AddMatrix(options, jobs); break;
             case "expect-fail": AddExpectedFailures(options, jobs); break;
             case "all": AddMatrix(options, jobs); AddExpectedFailures(options, jobs); break;
+            case "shell": break;
             case "boot": AddSingleBoot(options, jobs); break;
             default:
                 Console.Error.WriteLine($"harness: unknown command '{options.Command}'");
                 Console.Error.WriteLine(Options.Usage);
                 return 2;
         }
-        if (jobs.Count == 0)
+        bool shell = options.Command == "shell" || options.Command == "all";
+        if (jobs.Count == 0 && !shell)
         {
             Console.Error.WriteLine("harness: no boot selected (check --only)");
             return 2;
@@ -56,12 +58,11 @@ public static class Program
         Console.WriteLine($"harness: {jobs.Count} boot(s) of {options.Kernel}, {options.Jobs} at a time, logs in {options.OutDir}");
         bool echo = options.Echo || options.Command == "boot";
         var summary = new Summary(Console.Out, showTail: !echo);
-        var runner = new BootRunner(
-            new ImageBuilder(options.Kernel, options.MkImage, options.ImageDir),
-            new QemuLauncher(options.Qemu, options.OutDir),
-            options.Command == "boot" ? 1 : options.Jobs,
-            echo);
+        var images = new ImageBuilder(options.Kernel, options.MkImage, options.ImageDir);
+        var launcher = new QemuLauncher(options.Qemu, options.OutDir);
+        var runner = new BootRunner(images, launcher, options.Command == "boot" ? 1 : options.Jobs, echo);
         await runner.RunAsync(jobs, summary, interrupt.Token);
+        if (shell) ShellChecks.Run(options, images, launcher, summary, interrupt.Token);
         summary.PrintTotals();
         return summary.Failed == 0 && !interrupt.IsCancellationRequested ? 0 : 1;
     }

@@ -60,6 +60,8 @@ public sealed class QemuLauncher
     private readonly string qemu;
     private readonly string resultsDir;
 
+    public string QemuPath => qemu;
+
     public QemuLauncher(string qemu, string resultsDir)
     {
         this.qemu = qemu;

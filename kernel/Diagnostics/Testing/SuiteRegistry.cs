@@ -29,6 +29,8 @@ public static unsafe class SuiteRegistry
         Add(VmallocSuite.Name, &VmallocSuite.Register);
         Add(IrqSuite.Name, &IrqSuite.Register);
         Add(TimerSuite.Name, &TimerSuite.Register);
+        Add(DriversSuite.Name, &DriversSuite.Register);
+        Add(ShellSuite.Name, &ShellSuite.Register);
     }
 
     static void Add(string name, delegate*<TestSuite, void> register, bool slow = false)
