@@ -99,7 +99,9 @@ public static class ShellChecks
         new("line_of_10000_chars", s => Both(Contains(s.Run(new string('x', 10_000), TimeSpan.FromSeconds(60)), "command not found"), StillAlive(s))),
         new("binary_junk", BinaryJunk),
         new("input_flood", InputFlood),
+        new("ctrl_l_clears_and_redraws", CtrlLClears),
         new("keyboard_sendkey", Keyboard),
+        new("keyboard_caps_lock_and_arrows", KeyboardCapsAndArrows),
         new("vga_text_screen", VgaScreen),
     };
 
@@ -207,6 +209,27 @@ public static class ShellChecks
         return plain == null ? "the keyboard line did not run (serial shows: " + Abridge(Terminal.Plain(s.Serial)[^Math.Min(300, s.Serial.Length)..]) + ")" : null;
     }
 
+    static string? CtrlLClears(ShellSession s)
+    {
+        int before = s.Serial.Length;
+        s.SendRaw(Encoding.ASCII.GetBytes("echo kept\x0c"));
+        if (s.Expect(new Regex(Regex.Escape(Terminal.Prompt) + "echo kept$"), Step) == null) return "the line was not redrawn after Ctrl-L";
+        if (!s.Serial[before..].Contains("\x1b[H\x1b[2J")) return "Ctrl-L sent no clear-screen sequence";
+        return Matches(s.Run(""), "^kept$");
+    }
+
+    static string? KeyboardCapsAndArrows(ShellSession s)
+    {
+        // Caps Lock makes letters capitals (digits stay), Left + typing inserts, Up recalls.
+        s.TypeOnKeyboard("echo ");
+        s.PressKeys("caps_lock", "a", "b", "1", "caps_lock", "c", "left", "left", "x", "ret");
+        if (s.Expect(new Regex(@"^ABx1c\n" + Regex.Escape(Terminal.Prompt) + "$", RegexOptions.Multiline), Step) == null)
+            return "expected ABx1c from caps lock and cursor keys: " + Abridge(Terminal.Plain(s.Serial)[^Math.Min(200, s.Serial.Length)..]);
+        s.PressKeys("up", "ret");
+        if (s.Expect(new Regex(@"^ABx1c\n" + Regex.Escape(Terminal.Prompt) + "$", RegexOptions.Multiline), Step) == null) return "Up did not recall the line";
+        return null;
+    }
+
     static string? VgaScreen(ShellSession s)
     {
         s.Run("clear");
@@ -253,6 +276,15 @@ public static class ShellChecks
             {
                 new ShellCheck("echo", s => Matches(s.Run("echo over-uefi"), "^over-uefi$")),
                 new ShellCheck("framebuffer_screen", s => FramebufferScreen(s, options)),
+            });
+
+        var serialOnly = new BootSpec("shell-uefi-serial-only", "", Firmware.Uefi, Medium.Cd, "256M", BootSpec.UefiTimeout);
+        if (options.Selected(serialOnly.Name))
+            RunSession(serialOnly, options, images, launcher, summary, interrupt, true, new[] { "-vga", "none" }, new[]
+            {
+                new ShellCheck("no_screen_reported", s => Terminal.Plain(s.Serial).Contains("serial console only") ? null : "boot did not say it is serial only"),
+                new ShellCheck("echo", s => Matches(s.Run("echo serial-only"), "^serial-only$")),
+                new ShellCheck("test_drivers", s => Matches(s.Run("test drivers", TimeSpan.FromSeconds(60)), @"^test: \d+ passed, 0 failed")),
             });
 
         PowerSession(new BootSpec("shell-poweroff", "", Firmware.Bios, Medium.Cd, "256M", BootSpec.BiosTimeout),

@@ -151,6 +151,17 @@ public sealed class ShellSession : IDisposable
         }
     }
 
+    /// <summary>Presses keys by their QEMU names ("caps_lock", "left", "ret", "shift-a").</summary>
+    public void PressKeys(params string[] keys)
+    {
+        lock (gate) mark = serial.Length;
+        foreach (string key in keys)
+        {
+            HumanMonitor.Command("sendkey " + key);
+            Thread.Sleep(20);
+        }
+    }
+
     public PpmImage ScreenDump(string path)
     {
         HumanMonitor.Command("screendump " + path);
