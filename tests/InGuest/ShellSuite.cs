@@ -21,6 +21,7 @@ public static unsafe class ShellSuite
         suite.Add("meminfo_agrees_with_allocator", &MeminfoAgrees);
         suite.Add("buddyinfo_sums_to_free_frames", &BuddyinfoSums);
         suite.Add("vtop_agrees_with_translate", &VtopAgrees);
+        suite.Add("dmesg_strips_levels", &DmesgStripsLevels);
         suite.Add("unknown_command_status", &UnknownCommand);
         suite.Add("bad_arguments_give_usage", &BadArguments);
         suite.Add("every_command_documented", &EveryCommandDocumented);
@@ -131,6 +132,29 @@ public static unsafe class ShellSuite
             found = k == e.Length;
         }
         KTest.Assert(found, "vtop prints the physical address Translate gives");
+    }
+
+    static void DmesgStripsLevels()
+    {
+        Log.Info("shell-suite: a line for dmesg");
+        byte* output = stackalloc byte[OutputBytes];
+        // The output buffer is smaller than the log: the tail is what matters here.
+        byte* big = (byte*)Kernel.Boot.Memory.KernelVmalloc.Allocate(ShellBuffers.OutputBytes);
+        KTest.Assert(big != null, "vmalloc for the output");
+        var text = new TextBuilder(big, ShellBuffers.OutputBytes);
+        byte* line = stackalloc byte[5];
+        line[0] = (byte)'d'; line[1] = (byte)'m'; line[2] = (byte)'e'; line[3] = (byte)'s'; line[4] = (byte)'g';
+        CommandStatus status = ShellCommands.Table.Execute(line, 5, ref text);
+        bool found = false, prefix = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if ((i == 0 || big[i - 1] == (byte)'\n') && big[i] == (byte)'<') prefix = true;
+            if (i + 11 <= text.Length && big[i] == (byte)'s' && big[i + 5] == (byte)'-' && big[i + 6] == (byte)'s' && big[i + 10] == (byte)'e' && big[i + 11] == (byte)':') found = true;
+        }
+        Kernel.Boot.Memory.KernelVmalloc.Free(big);
+        KTest.ExpectEqual((long)CommandStatus.Ok, (long)status, "dmesg status");
+        KTest.Assert(found, "the line just logged is in dmesg");
+        KTest.Assert(!prefix, "no <level> prefixes at line starts");
     }
 
     static void UnknownCommand()

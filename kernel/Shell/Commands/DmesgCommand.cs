@@ -10,6 +10,11 @@ public static unsafe class DmesgCommand
     public static CommandStatus Run(CommandArguments* args, ref TextBuilder output)
     {
         if (!CommandTable.ExpectArguments(args, 0, 0, ref output, Name, out CommandStatus status)) return status;
+        if (ShellBuffers.Scratch == null && !ShellBuffers.Initialize())
+        {
+            output.Append("dmesg: no memory for a copy of the log\n");
+            return CommandStatus.Failed;
+        }
         byte* log = ShellBuffers.Scratch;
         int n = LogBuffer.CopyTo(log, ShellBuffers.ScratchBytes);
         bool lineStart = true;

@@ -79,7 +79,9 @@ public static class ShellChecks
         new("cpuinfo", s => Both(Matches(s.Run("cpuinfo"), @"^  nx +yes, on"), Matches(s.Run("cpuinfo"), @"^  smap +yes, on"))),
         new("cpuinfo_bad_args", s => UsageError(s, "cpuinfo all", "cpuinfo: too many arguments", "cpuinfo")),
         new("interrupts_serial_irq", s => Both(Contains(s.Run("interrupts"), "I/O APIC"), Matches(s.Run("interrupts"), @"^ +4 +4 +0x24 +[1-9]\d* +serial$"))),
+        new("interrupts_bad_args", s => UsageError(s, "interrupts 4", "interrupts: too many arguments", "interrupts")),
         new("acpi", s => Contains(s.Run("acpi"), "FACP", "APIC")),
+        new("acpi_bad_args", s => UsageError(s, "acpi dump", "acpi: too many arguments", "acpi")),
         new("cmdline", s => Matches(s.Run("cmdline"), "^" + SessionCmdline + "$")),
         new("cmdline_bad_args", s => UsageError(s, "cmdline x", "cmdline: too many arguments", "cmdline")),
         new("test_suite_ktap", TestPrintsKtap),
@@ -103,6 +105,7 @@ public static class ShellChecks
         new("keyboard_sendkey", Keyboard),
         new("keyboard_caps_lock_and_arrows", KeyboardCapsAndArrows),
         new("vga_text_screen", VgaScreen),
+        new("vga_text_scrolls", s => { s.Run("dmesg"); s.Run("echo after-scroll"); return UntilSettled(() => BottomRows(s.VgaScreen(), "after-scroll")); }),
     };
 
     static string? StillAlive(ShellSession s) => s.Sync() ? null : "the shell did not answer a line typed after it";
@@ -251,6 +254,18 @@ public static class ShellChecks
         return failure;
     }
 
+    /// <summary>After more output than fits, the screen has scrolled: the last three rows are the
+    /// command, its output and the prompt (the cursor sits after the prompt).</summary>
+    static string? BottomRows(List<string> rows, string echoed)
+    {
+        int n = rows.Count;
+        if (n < 3) return $"only {n} rows read";
+        if (rows[n - 3] != Terminal.Prompt + "echo " + echoed) return $"third-last row reads '{rows[n - 3]}'";
+        if (rows[n - 2] != echoed) return $"second-last row reads '{rows[n - 2]}'";
+        if (rows[n - 1] != Terminal.Prompt.TrimEnd()) return $"last row reads '{rows[n - 1]}'";
+        return null;
+    }
+
     static string? VgaRows(List<string> rows)
     {
         if (rows.Count != VgaText.Rows) return $"read {rows.Count} rows of VGA text";
@@ -276,6 +291,14 @@ public static class ShellChecks
             {
                 new ShellCheck("echo", s => Matches(s.Run("echo over-uefi"), "^over-uefi$")),
                 new ShellCheck("framebuffer_screen", s => FramebufferScreen(s, options)),
+                new ShellCheck("framebuffer_scrolls", s =>
+                {
+                    var font = new PsfGlyphs(File.ReadAllBytes(Path.Combine(options.Root, "build", "console-font.psf")));
+                    s.Run("dmesg");
+                    s.Run("help");
+                    s.Run("echo after-scroll");
+                    return UntilSettled(() => BottomRows(font.ReadScreen(s.ScreenDump(Path.Combine(options.OutDir, "shell-uefi-scroll.ppm"))), "after-scroll"));
+                }),
             });
 
         var serialOnly = new BootSpec("shell-uefi-serial-only", "", Firmware.Uefi, Medium.Cd, "256M", BootSpec.UefiTimeout);
