@@ -277,47 +277,60 @@ public static class ShellChecks
 
     // ---- sessions ---------------------------------------------------------------------
 
-    /// <summary>Runs every session; one verdict per check.</summary>
+    /// <summary>Runs every session, options.Jobs at a time; one verdict per check, reported in
+    /// table order.</summary>
     public static void Run(Options options, ImageBuilder images, QemuLauncher launcher, Summary summary, CancellationToken interrupt)
     {
+        var sessions = new List<(string Name, Action<List<BootVerdict>> Run)>();
+        void Add(string name, Action<List<BootVerdict>> run)
+        {
+            if (options.Selected(name)) sessions.Add((name, run));
+        }
+
         var main = new BootSpec("shell-bios", SessionCmdline, Firmware.Bios, Medium.Cd, "256M", BootSpec.BiosTimeout);
-        if (options.Selected(main.Name))
-            RunSession(main, options, images, launcher, summary, interrupt, true, new[] { "-rtc", "base=" + RtcBase },
-                SerialChecks);
+        Add(main.Name, r => RunSession(main, options, images, launcher, r, interrupt, true, new[] { "-rtc", "base=" + RtcBase }, SerialChecks));
 
         var uefi = new BootSpec("shell-uefi", "", Firmware.Uefi, Medium.Cd, "256M", BootSpec.UefiTimeout);
-        if (options.Selected(uefi.Name))
-            RunSession(uefi, options, images, launcher, summary, interrupt, true, null, new[]
+        Add(uefi.Name, r => RunSession(uefi, options, images, launcher, r, interrupt, true, null, new[]
+        {
+            new ShellCheck("echo", s => Matches(s.Run("echo over-uefi"), "^over-uefi$")),
+            new ShellCheck("framebuffer_screen", s => FramebufferScreen(s, options)),
+            new ShellCheck("framebuffer_scrolls", s =>
             {
-                new ShellCheck("echo", s => Matches(s.Run("echo over-uefi"), "^over-uefi$")),
-                new ShellCheck("framebuffer_screen", s => FramebufferScreen(s, options)),
-                new ShellCheck("framebuffer_scrolls", s =>
-                {
-                    var font = new PsfGlyphs(File.ReadAllBytes(Path.Combine(options.Root, "build", "console-font.psf")));
-                    s.Run("dmesg");
-                    s.Run("help");
-                    s.Run("echo after-scroll");
-                    return UntilSettled(() => BottomRows(font.ReadScreen(s.ScreenDump(Path.Combine(options.OutDir, "shell-uefi-scroll.ppm"))), "after-scroll"));
-                }),
-            });
+                var font = new PsfGlyphs(File.ReadAllBytes(Path.Combine(options.Root, "build", "console-font.psf")));
+                s.Run("dmesg");
+                s.Run("help");
+                s.Run("echo after-scroll");
+                return UntilSettled(() => BottomRows(font.ReadScreen(s.ScreenDump(Path.Combine(options.OutDir, "shell-uefi-scroll.ppm"))), "after-scroll"));
+            }),
+        }));
 
         var serialOnly = new BootSpec("shell-uefi-serial-only", "", Firmware.Uefi, Medium.Cd, "256M", BootSpec.UefiTimeout);
-        if (options.Selected(serialOnly.Name))
-            RunSession(serialOnly, options, images, launcher, summary, interrupt, true, new[] { "-vga", "none" }, new[]
-            {
-                new ShellCheck("no_screen_reported", s => Terminal.Plain(s.Serial).Contains("serial console only") ? null : "boot did not say it is serial only"),
-                new ShellCheck("echo", s => Matches(s.Run("echo serial-only"), "^serial-only$")),
-                new ShellCheck("test_drivers", s => Matches(s.Run("test drivers", TimeSpan.FromSeconds(60)), @"^test: \d+ passed, 0 failed")),
-            });
+        Add(serialOnly.Name, r => RunSession(serialOnly, options, images, launcher, r, interrupt, true, new[] { "-vga", "none" }, new[]
+        {
+            new ShellCheck("no_screen_reported", s => Terminal.Plain(s.Serial).Contains("serial console only") ? null : "boot did not say it is serial only"),
+            new ShellCheck("echo", s => Matches(s.Run("echo serial-only"), "^serial-only$")),
+            new ShellCheck("test_drivers", s => Matches(s.Run("test drivers", TimeSpan.FromSeconds(60)), @"^test: \d+ passed, 0 failed")),
+        }));
 
-        PowerSession(new BootSpec("shell-poweroff", "", Firmware.Bios, Medium.Cd, "256M", BootSpec.BiosTimeout),
-            "poweroff", 1, "poweroff: QEMU isa-debug-exit", true, null, options, images, launcher, summary, interrupt);
-        PowerSession(new BootSpec("shell-poweroff-acpi", "", Firmware.Bios, Medium.Cd, "256M", BootSpec.BiosTimeout),
-            "poweroff", 0, "poweroff: ACPI S5", false, null, options, images, launcher, summary, interrupt);
-        PowerSession(new BootSpec("shell-reboot", "", Firmware.Bios, Medium.Cd, "256M", BootSpec.BiosTimeout),
-            "reboot", 0, "reboot: keyboard controller reset line", true, null, options, images, launcher, summary, interrupt);
-        PowerSession(new BootSpec("shell-reboot-q35", "", Firmware.Bios, Medium.Cd, "256M", BootSpec.BiosTimeout),
-            "reboot", 0, "reboot: ACPI reset register", true, new[] { "-machine", "q35" }, options, images, launcher, summary, interrupt);
+        void Power(string name, string command, int status, string line, bool debugExit, string[]? extra)
+        {
+            var spec = new BootSpec(name, "", Firmware.Bios, Medium.Cd, "256M", BootSpec.BiosTimeout);
+            Add(name, r => PowerSession(spec, command, status, line, debugExit, extra, options, images, launcher, r, interrupt));
+        }
+        Power("shell-poweroff", "poweroff", 1, "poweroff: QEMU isa-debug-exit", true, null);
+        Power("shell-poweroff-acpi", "poweroff", 0, "poweroff: ACPI S5", false, null);
+        Power("shell-reboot", "reboot", 0, "reboot: keyboard controller reset line", true, null);
+        Power("shell-reboot-q35", "reboot", 0, "reboot: ACPI reset register", true, new[] { "-machine", "q35" });
+
+        // Images first, one at a time (the sessions then only read them).
+        images.Get("");
+        images.Get(SessionCmdline);
+        var results = new List<BootVerdict>[sessions.Count];
+        System.Threading.Tasks.Parallel.For(0, sessions.Count, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs) },
+            i => { results[i] = new List<BootVerdict>(); sessions[i].Run(results[i]); });
+        foreach (List<BootVerdict> list in results)
+            foreach (BootVerdict v in list) summary.Add(v);
     }
 
     static string? FramebufferScreen(ShellSession s, Options options)
@@ -341,7 +354,7 @@ public static class ShellChecks
         return null;
     }
 
-    static void RunSession(BootSpec spec, Options options, ImageBuilder images, QemuLauncher launcher, Summary summary,
+    static void RunSession(BootSpec spec, Options options, ImageBuilder images, QemuLauncher launcher, List<BootVerdict> summary,
         CancellationToken interrupt, bool debugExit, IEnumerable<string>? extra, IReadOnlyList<ShellCheck> checks)
     {
         ImageResult image = images.Get(spec.Cmdline);
@@ -366,9 +379,9 @@ public static class ShellChecks
     }
 
     static void PowerSession(BootSpec spec, string command, int expectedStatus, string expectedLine, bool debugExit,
-        IEnumerable<string>? extra, Options options, ImageBuilder images, QemuLauncher launcher, Summary summary, CancellationToken interrupt)
+        IEnumerable<string>? extra, Options options, ImageBuilder images, QemuLauncher launcher, List<BootVerdict> summary, CancellationToken interrupt)
     {
-        if (!options.Selected(spec.Name) || interrupt.IsCancellationRequested) return;
+        if (interrupt.IsCancellationRequested) return;
         ImageResult image = images.Get(spec.Cmdline);
         if (image.Path == null) { summary.Add(BootVerdict.NotRun(spec.Name, image.Error ?? "no image")); return; }
         using var session = new ShellSession(launcher, spec, image.Path, options.OutDir, debugExit, extra);
