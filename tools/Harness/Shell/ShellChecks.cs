@@ -103,7 +103,7 @@ public static class ShellChecks
         new("input_flood", InputFlood),
         new("ctrl_l_clears_and_redraws", CtrlLClears),
         new("keyboard_sendkey", Keyboard),
-        new("keyboard_caps_lock_and_arrows", KeyboardCapsAndArrows),
+        new("keyboard_caps_lock_arrows_ctrl_c", KeyboardCapsAndArrows),
         new("vga_text_screen", VgaScreen),
         new("vga_text_scrolls", s => { s.Run("dmesg"); s.Run("echo after-scroll"); return UntilSettled(() => BottomRows(s.VgaScreen(), "after-scroll")); }),
     };
@@ -230,6 +230,8 @@ public static class ShellChecks
             return "expected ABx1c from caps lock and cursor keys: " + Abridge(Terminal.Plain(s.Serial)[^Math.Min(200, s.Serial.Length)..]);
         s.PressKeys("up", "ret");
         if (s.Expect(new Regex(@"^ABx1c\n" + Regex.Escape(Terminal.Prompt) + "$", RegexOptions.Multiline), Step) == null) return "Up did not recall the line";
+        s.PressKeys("e", "c", "h", "o", "ctrl-c");
+        if (s.Expect(new Regex(@"echo\^C\n" + Regex.Escape(Terminal.Prompt) + "$"), Step) == null) return "Ctrl-C on the keyboard did not cancel the line";
         return null;
     }
 
