@@ -29,6 +29,8 @@ public static unsafe class KernelMain
         Log.Info($"cpu: GDT, TSS (IST stacks for #DF, NMI, #MC) and IDT loaded; PIC remapped to 0x{Pic.VectorBase:x} and masked");
         Memory.MemorySetup.Initialize(BootData.Info);
         Memory.KernelVmalloc.Initialize();
+        Memory.SlabSetup.Initialize(BootData.CommandLine);
+        Memory.SlabSetup.LogSlabInfo();
         Devices.Initialize();
         MoveToVmallocStacks();
     }

@@ -76,10 +76,23 @@ public class VerdictTests
     {
         var names = BootMatrix.Specs(null, null).Select(s => s.Name).ToArray();
         Assert.Equal(new[] { "bios-cd-32M", "bios-cd-256M", "bios-usb-256M", "uefi-cd-256M", "uefi-usb-256M",
-            "bios-cd-3584M", "uefi-cd-3584M", "bios-cd-8G", "uefi-cd-8G", "bios-cd-256M-noapic" }, names);
-        Assert.Contains("noapic", BootMatrix.Specs(null, null).Last().Cmdline);
+            "bios-cd-3584M", "uefi-cd-3584M", "bios-cd-8G", "uefi-cd-8G", "bios-cd-256M-noapic",
+            "bios-cd-256M-slab_debug", "bios-cd-8G-slab_debug" }, names);
+        Assert.Contains("noapic", BootMatrix.Specs(null, null).Single(s => s.Name == "bios-cd-256M-noapic").Cmdline);
         Assert.All(BootMatrix.Specs(null, null).Where(s => s.Firmware == Firmware.Uefi),
             s => Assert.Equal(TimeSpan.FromSeconds(120), s.Timeout));
+    }
+
+    [Fact]
+    public void SlabDebugBootsRunEverySuiteWithFzpu()
+    {
+        var debug = BootMatrix.Specs(null, null).Where(s => s.Name.EndsWith("-slab_debug")).ToArray();
+        Assert.Equal(2, debug.Length);
+        Assert.All(debug, s => Assert.Equal("test=all slab_debug=FZPU", s.Cmdline));
+        // --mem replaces the option boot's size too, once.
+        var one = BootMatrix.Specs(new[] { "512M" }, null).Where(s => s.Name.EndsWith("-slab_debug")).ToArray();
+        Assert.Single(one);
+        Assert.Equal("bios-cd-512M-slab_debug", one[0].Name);
     }
 
     // Reports as the kernel prints them (abridged: the register lines are not checked).

@@ -34,7 +34,23 @@ public static class BootMatrix
         new Row("8G", BothFirmwares, new[] { Medium.Cd }),
     };
 
-    /// <summary>The boots to run; memoryOverride (from --mem) replaces the table's sizes.</summary>
+    /// <summary>A test=all boot with extra kernel options (debug modes every suite must also
+    /// pass under), named after the matrix boot plus a suffix.</summary>
+    public sealed record OptionBoot(string Options, string Suffix, string Memory, Firmware Firmware, Medium Medium);
+
+    /// <summary>
+    /// Every suite must pass with slab debugging on too (red zones, poisoning, owner tracking,
+    /// checked frees on every cache): one BIOS/CD boot at 256M, and one at 8G where the slab
+    /// exhaustion case takes the most memory away.
+    /// </summary>
+    public static readonly OptionBoot[] OptionBoots =
+    {
+        new OptionBoot("slab_debug=FZPU", "slab_debug", "256M", Firmware.Bios, Medium.Cd),
+        new OptionBoot("slab_debug=FZPU", "slab_debug", "8G", Firmware.Bios, Medium.Cd),
+    };
+
+    /// <summary>The boots to run; memoryOverride (from --mem) replaces the table's sizes (and
+    /// the option boots' sizes).</summary>
     public static List<BootSpec> Specs(IReadOnlyList<string>? memoryOverride, TimeSpan? timeout)
     {
         IEnumerable<Row> rows = Rows;
@@ -56,6 +72,16 @@ public static class BootMatrix
         if (memoryOverride == null || memoryOverride.Count == 0)
             specs.Add(new BootSpec("bios-cd-256M-noapic", NoApicCmdline, Firmware.Bios, Medium.Cd, "256M",
                 timeout ?? BootSpec.DefaultTimeout(Firmware.Bios)));
+        var optionMemories = new HashSet<string>();
+        foreach (OptionBoot o in OptionBoots)
+        {
+            bool overridden = memoryOverride != null && memoryOverride.Count > 0;
+            string memory = overridden ? memoryOverride![0] : o.Memory;
+            if (!optionMemories.Add(o.Options + "@" + memory))
+                continue;
+            specs.Add(new BootSpec(BootSpec.MatrixName(o.Firmware, o.Medium, memory) + "-" + o.Suffix,
+                Cmdline + " " + o.Options, o.Firmware, o.Medium, memory, timeout ?? BootSpec.DefaultTimeout(o.Firmware)));
+        }
         return specs;
     }
 

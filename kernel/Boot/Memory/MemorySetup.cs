@@ -3,7 +3,7 @@
 //   2. the kernel's page tables, built from memblock pages while the boot tables still
 //      identity-map low memory, then loaded (KernelAddressSpace); from here on physical memory
 //      is reached through the direct map;
-//   3. the buddy allocator: its metadata (16 bytes per frame) carved from memblock, then every
+//   3. the buddy allocator: its metadata (24 bytes per frame) carved from memblock, then every
 //      free page memblock still holds handed over; memblock retires.
 // Each step is reported; the accounting must match the firmware map to the page.
 using Kernel.Arch.X64;

@@ -27,6 +27,7 @@ public static unsafe class SuiteRegistry
         Add(BuddySuite.Name, &BuddySuite.Register);
         Add(PageTableSuite.Name, &PageTableSuite.Register);
         Add(VmallocSuite.Name, &VmallocSuite.Register);
+        Add(SlabSuite.Name, &SlabSuite.Register);
         Add(IrqSuite.Name, &IrqSuite.Register);
         Add(TimerSuite.Name, &TimerSuite.Register);
         Add(DriversSuite.Name, &DriversSuite.Register);

@@ -26,7 +26,7 @@ public unsafe partial struct BuddyAllocator
     // ---- set-up -------------------------------------------------------------------------------
 
     /// <summary>Bytes of metadata Initialize needs for these ranges: state, zones, per-CPU lists,
-    /// section table, and 16 bytes per RAM frame (plus alignment). The block must be mapped
+    /// section table, and 24 bytes per RAM frame (plus alignment). The block must be mapped
     /// and writable; it must not overlap the frames later handed to AddFreeRange.</summary>
     public static ulong MetadataBytesNeeded(RamRange* ranges, int count)
     {

@@ -125,6 +125,7 @@ public unsafe struct FrameMap
                 d[i].Next = PageDescriptor.NoFrame;
                 d[i].Prev = PageDescriptor.NoFrame;
                 d[i].Private = 0;
+                d[i].Owner = 0;
                 d[i].Flags = FrameFlags.Hole;
                 d[i].Order = 0;
                 d[i].Zone = (byte)Zones.Of(pfn);

@@ -1,7 +1,9 @@
 // Platform-neutral shared source (kernel and host tests).
-// One descriptor per 4 KiB frame of RAM (Linux: struct page, 64 bytes). Ours is 16 bytes: the
+// One descriptor per 4 KiB frame of RAM (Linux: struct page, 64 bytes). Ours is 24 bytes: the
 // free-list links are 32-bit frame numbers instead of pointers, and only what the buddy allocator
-// and the per-CPU cache need is kept, plus one word and the links for the frame's owner.
+// and the per-CPU cache need is kept, plus the links, a 32-bit word and a pointer-sized word for
+// the frame's owner (the slab allocator keeps its cache pointer there: kfree finds the cache
+// from an address in O(1)).
 namespace Kernel.Memory.Physical;
 
 /// <summary>
@@ -30,17 +32,26 @@ public enum FrameFlags : ushort
     StateMask = Hole | Reserved | Free | PerCpu | Allocated,
     /// <summary>Bits the owner of an allocated frame may use (slab, page tables...).</summary>
     OwnerMask = 0xFF00,
+
+    // Owner bits in use (kernel/Memory/Slab):
+    /// <summary>Every frame of a slab: Owner is its SlabCache*.</summary>
+    SlabPage = 1 << 8,
+    /// <summary>Head of a block kmalloc handed out whole (above 8 KiB): Owner is the requested size.</summary>
+    KmallocLarge = 1 << 9,
+    /// <summary>Slab head whose free list was found corrupt: its lost objects are never handed out again.</summary>
+    SlabCorrupt = 1 << 10,
 }
 
 /// <summary>
-/// 16 bytes per frame, 0.39 % of RAM. Layout (offset: field):
+/// 24 bytes per frame, 0.59 % of RAM. Layout (offset: field):
 ///   0: Next    free-list / per-CPU list link (pfn, <see cref="PageDescriptor.NoFrame"/> = end)
 ///   4: Prev    back link (pfn), so a buddy can be unlinked in O(1) when it merges
 ///   8: Private the owner's word while the frame is allocated (Linux page->private)
 ///  12: Flags   <see cref="FrameFlags"/>
 ///  14: Order   block order on a block head; 0 on every other frame
 ///  15: Zone    <see cref="ZoneType"/>, fixed at initialisation
-/// While a block is allocated its owner may use Next, Prev and Private of every frame in it and
+///  16: Owner   the owner's pointer-sized word while the frame is allocated (slab: its cache)
+/// While a block is allocated its owner may use Next, Prev, Private and Owner of every frame in it and
 /// the owner bits of Flags; it must not change the state bits, Order or Zone. The allocator
 /// trusts only Flags, Order and Zone when the block comes back, and rewrites the rest.
 /// </summary>
@@ -49,7 +60,7 @@ public struct PageDescriptor
     /// <summary>Link value meaning "no frame" (end of a list).</summary>
     public const uint NoFrame = 0xFFFF_FFFF;
     /// <summary>Bytes per descriptor (checked by a host test against sizeof).</summary>
-    public const int Size = 16;
+    public const int Size = 24;
 
     public uint Next;
     public uint Prev;
@@ -57,6 +68,7 @@ public struct PageDescriptor
     public FrameFlags Flags;
     public byte Order;
     public byte Zone;
+    public ulong Owner;
 
     public FrameFlags State => Flags & FrameFlags.StateMask;
     public bool IsFree => (Flags & FrameFlags.Free) != 0;
