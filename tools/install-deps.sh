@@ -3,7 +3,7 @@
 # Uses sudo when not root. Called by `make deps` (every other target depends on it).
 set -euo pipefail
 packages=(nasm lld qemu-system-x86 qemu-utils grub-pc-bin grub-efi-amd64-bin grub-common xorriso
-          mtools ovmf musl-tools cpio console-setup-linux)
+          mtools ovmf musl-tools cpio console-setup-linux binutils)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
