@@ -1,26 +1,24 @@
 #!/usr/bin/env bash
 # tests/image/irq-no-alloc.sh - TAP: interrupt handlers never allocate (docs/concurrency.md).
 # Reads build/kernel.elf's machine code (objdump), follows every direct call from the interrupt
-# entry (interrupt_dispatch: exceptions, IRQ routing, EOI, logging) and from each IRQ handler a
-# driver registers, and fails if any path reaches the runtime's allocation entry points
-# (RhpNew*). Handlers are reached through function pointers, so each is a root of its own.
-# A function known to allocate is checked too, so the walk is shown able to find one.
+# entry (interrupt_dispatch: exceptions, IRQ routing, EOI, logging) and from every handler
+# reached through a function pointer - by convention named OnInterrupt (IRQ handlers) or OnTick
+# (timer tick hooks) - and fails if any path reaches the runtime's allocation entry points
+# (RhpNew*). A function known to allocate is checked too, so the walk is shown able to find one.
 set -u
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 elf=$root/build/kernel.elf
-handlers=(interrupt_dispatch
-          kernel_Kernel_Arch_X64_Timer__OnInterrupt
-          kernel_Kernel_Drivers_Keyboard_Ps2Keyboard__OnInterrupt
-          kernel_Kernel_Drivers_Serial_SerialInput__OnInterrupt)
+mapfile -t handlers < <(echo interrupt_dispatch; nm "$elf" | awk '$2 ~ /^[tT]$/ && $3 ~ /__On(Interrupt|Tick)$/ { print $3 }' | sort -u)
 known_allocator=kernel_Kernel_Diagnostics_Testing_SuiteRegistry__Initialize
 
-echo "1..$(( ${#handlers[@]} + 2 ))"
+echo "1..$(( ${#handlers[@]} + 3 ))"
 n=0
 ok() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 
 edges=$(objdump -d --no-show-raw-insn "$elf" 2>/dev/null | awk '
     /^[0-9a-f]+ <.*>:$/ { f = $2; gsub(/[<>:]/, "", f); next }
     f != "" && /[ \t]call[ \t]+[0-9a-f]+ </ { c = $NF; gsub(/[<>]/, "", c); sub(/\+0x[0-9a-f]+$/, "", c); print f, c }' | sort -u)
+[ ${#handlers[@]} -ge 4 ]; ok $? "interrupt entry and at least the timer, keyboard and serial handlers found (${#handlers[@]})"
 [ -n "$edges" ]; ok $? "objdump disassembled $elf into a call graph ($(wc -l <<<"$edges") direct calls)"
 
 declare -A callees
