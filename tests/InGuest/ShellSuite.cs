@@ -21,6 +21,7 @@ public static unsafe class ShellSuite
         suite.Add("meminfo_agrees_with_allocator", &MeminfoAgrees);
         suite.Add("buddyinfo_sums_to_free_frames", &BuddyinfoSums);
         suite.Add("vtop_agrees_with_translate", &VtopAgrees);
+        suite.Add("slabinfo_lists_every_cache", &SlabinfoListsEveryCache);
         suite.Add("dmesg_strips_levels", &DmesgStripsLevels);
         suite.Add("unknown_command_status", &UnknownCommand);
         suite.Add("bad_arguments_give_usage", &BadArguments);
@@ -132,6 +133,21 @@ public static unsafe class ShellSuite
             found = k == e.Length;
         }
         KTest.Assert(found, "vtop prints the physical address Translate gives");
+    }
+
+    static void SlabinfoListsEveryCache()
+    {
+        Kernel.Memory.Slab.SlabAllocator* slab = Kernel.Memory.Slab.Kmem.Current;
+        if (slab == null || !slab->IsInitialized) { KTest.Skip("no slab allocator"); return; }
+        byte* output = stackalloc byte[OutputBytes];
+        KTest.ExpectEqual((long)CommandStatus.Ok, (long)Execute("slabinfo", output, out int n), "slabinfo status");
+        ulong caches = 0;
+        for (Kernel.Memory.Slab.SlabCache* c = slab->FirstCache; c != null; c = c->NextCache) caches++;
+        ulong lines = 0;
+        for (int i = 0; i < n; i++)
+            if ((i == 0 || output[i - 1] == (byte)'\n') && output[i] != (byte)'#') lines++;
+        KTest.Assert(caches >= 14, "the kmalloc classes and kmem_cache exist");
+        KTest.ExpectEqual(caches, lines, "one line per cache");
     }
 
     static void DmesgStripsLevels()

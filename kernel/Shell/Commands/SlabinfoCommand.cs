@@ -1,5 +1,7 @@
-// slabinfo: the slab caches (once the slab allocator exists in this kernel).
+// slabinfo: the slab caches, /proc/slabinfo style (Memory/Slab/SlabInfoText): objects in use and
+// in slabs, object and slot sizes, slabs and the memory they hold, debug options.
 using Kernel.Diagnostics;
+using Kernel.Memory.Slab;
 
 namespace Kernel.Shell.Commands;
 
@@ -10,7 +12,7 @@ public static unsafe class SlabinfoCommand
     public static CommandStatus Run(CommandArguments* args, ref TextBuilder output)
     {
         if (!CommandTable.ExpectArguments(args, 0, 0, ref output, Name, out CommandStatus status)) return status;
-        output.Append("slabinfo: slab allocator not available\n");
-        return CommandStatus.Failed;
+        SlabInfoText.Write(ref output);
+        return Kmem.Current != null && Kmem.Current->IsInitialized ? CommandStatus.Ok : CommandStatus.Failed;
     }
 }
