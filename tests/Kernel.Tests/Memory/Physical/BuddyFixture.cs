@@ -133,8 +133,10 @@ public sealed unsafe class HostRam : IDisposable
     }
 }
 
-[Xunit.CollectionDefinition(PhysicalMapCollection.Name, DisableParallelization = true)]
-public sealed class PhysicalMapCollection
+/// <summary>The one serial collection of every test that moves PhysicalMap's offset (defined in
+/// Paging/FakePhysicalMemory.cs as "PhysicalMap"): two such tests in parallel would point
+/// each other's direct map at the wrong memory.</summary>
+public static class PhysicalMapCollection
 {
-    public const string Name = "Buddy tests using PhysicalMap";
+    public const string Name = "PhysicalMap";
 }
