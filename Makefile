@@ -19,10 +19,19 @@ KERNEL_CS  := $(shell find kernel drivers tests/InGuest -name '*.cs' -not -path 
 BOOT_ASM   := $(wildcard boot/*.asm)
 BOOT_OBJ   := $(patsubst boot/%.asm,$(BUILD)/obj/boot/%.o,$(BOOT_ASM))
 
+# User programs (static musl binaries) and the initrd that carries them: /bin/NAME for each
+# user/NAME.c, plus the contents of INITRD_EXTRA=dir at the root of the archive.
+INITRD_EXTRA ?=
+USER_SRC   := $(wildcard user/*.c)
+USER_BIN   := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_SRC))
+USER_CFLAGS := -static -O2 -Wall -Wextra -fno-stack-protector
+INITRD     := $(BUILD)/initrd.cpio
+EXTRA_FILES := $(if $(INITRD_EXTRA),$(shell find $(INITRD_EXTRA)) $(BUILD)/.initrd-extra-$(subst /,_,$(INITRD_EXTRA)))
+
 DEPS_STAMP := $(BUILD)/.deps-stamp
 ILC_STAMP  := $(BUILD)/.ilc-$(ILC_VER)-stamp
 
-.PHONY: all deps image run run-gui test test-host test-image debug usb clean help
+.PHONY: all deps image initrd user run run-gui test test-host test-image debug usb clean help
 .DELETE_ON_ERROR:
 
 all: image
@@ -34,7 +43,8 @@ help:
 	@echo "make image      build/kernel.elf and the hybrid image build/kernel.iso"
 	@echo "make debug      QEMU paused with a gdb stub; gdb -x tools/gdb/kernel.gdb attaches"
 	@echo "make usb DEVICE=/dev/sdX [CONFIRM=yes]   write the image to a USB stick"
-	@echo "variables: CMDLINE='test=all' (kernel command line for run/debug), MEM=256M"
+	@echo "make initrd     build/initrd.cpio: user/*.c as /bin/NAME, plus INITRD_EXTRA=dir"
+	@echo "variables: CMDLINE='test=all' (kernel command line for run/debug), MEM=256M, INITRD_EXTRA=dir"
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): tools/install-deps.sh
@@ -72,30 +82,45 @@ $(BUILD)/kernel.elf: $(BUILD)/obj/kernel.o $(BOOT_OBJ) boot/linker.ld
 	ld.lld -nostdlib -static --no-pie -z max-page-size=0x1000 -T boot/linker.ld -o $@ $(BUILD)/obj/kernel.o $(BOOT_OBJ)
 	grub-file --is-x86-multiboot2 $@
 
-$(BUILD)/kernel.iso: $(BUILD)/kernel.elf tools/mkimage.sh
-	tools/mkimage.sh $< $@ "$(CMDLINE)"
+$(BUILD)/user/%: user/%.c $(wildcard user/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	musl-gcc $(USER_CFLAGS) -o $@ $<
+
+# A stamp per extra directory, so that naming another one (or none) rebuilds the archive.
+$(BUILD)/.initrd-extra-%:
+	@rm -f $(BUILD)/.initrd-extra-*
+	@touch $@
+
+$(INITRD): $(USER_BIN) tools/mkinitrd.sh $(EXTRA_FILES) | $(DEPS_STAMP)
+	tools/mkinitrd.sh $@ $(BUILD)/user $(INITRD_EXTRA)
+
+user: $(USER_BIN)
+initrd: $(INITRD)
+
+$(BUILD)/kernel.iso: $(BUILD)/kernel.elf $(INITRD) tools/mkimage.sh
+	tools/mkimage.sh $< $@ "$(CMDLINE)" $(INITRD)
 
 image: $(BUILD)/kernel.iso
 
 # The terminal is the serial port; -serial mon:stdio lets Ctrl-C reach the guest and
 # Ctrl-A C reach the QEMU monitor. The image is rebuilt when CMDLINE changes.
-run: $(BUILD)/kernel.elf | $(DEPS_STAMP)
-	tools/mkimage.sh $(BUILD)/kernel.elf $(BUILD)/run.iso "$(CMDLINE)"
+run: $(BUILD)/kernel.elf $(INITRD) | $(DEPS_STAMP)
+	tools/mkimage.sh $(BUILD)/kernel.elf $(BUILD)/run.iso "$(CMDLINE)" $(INITRD)
 	$(QEMU) $(QEMU_FLAGS) -display none -serial mon:stdio -cdrom $(BUILD)/run.iso
 
-run-gui: $(BUILD)/kernel.elf | $(DEPS_STAMP)
-	tools/mkimage.sh $(BUILD)/kernel.elf $(BUILD)/run.iso "$(CMDLINE)"
+run-gui: $(BUILD)/kernel.elf $(INITRD) | $(DEPS_STAMP)
+	tools/mkimage.sh $(BUILD)/kernel.elf $(BUILD)/run.iso "$(CMDLINE)" $(INITRD)
 	$(QEMU) $(QEMU_FLAGS) -serial stdio -cdrom $(BUILD)/run.iso
 
-debug: $(BUILD)/kernel.elf | $(DEPS_STAMP)
-	tools/mkimage.sh $(BUILD)/kernel.elf $(BUILD)/run.iso "$(CMDLINE)"
+debug: $(BUILD)/kernel.elf $(INITRD) | $(DEPS_STAMP)
+	tools/mkimage.sh $(BUILD)/kernel.elf $(BUILD)/run.iso "$(CMDLINE)" $(INITRD)
 	@echo "QEMU is paused; in another terminal: gdb -x tools/gdb/kernel.gdb"
 	$(QEMU) $(QEMU_FLAGS) -display none -serial mon:stdio -cdrom $(BUILD)/run.iso -s -S
 
 usb: $(BUILD)/kernel.iso
 	tools/usb/write-usb.sh "$(DEVICE)" $(BUILD)/kernel.iso
 
-test: $(BUILD)/kernel.elf | $(DEPS_STAMP)
+test: $(BUILD)/kernel.elf $(INITRD) | $(DEPS_STAMP)
 	tools/run-tests.sh
 
 clean:

@@ -157,3 +157,20 @@ cpu_halt_forever:
 .loop:
     hlt
     jmp .loop
+
+global cpu_rdrand
+; int cpu_rdrand(ulong* value): 1 and a random word, or 0 when RDRAND kept failing.
+; Only called when CPUID.1:ECX.RDRAND[bit 30] is set.
+cpu_rdrand:
+    mov ecx, 10
+.retry:
+    rdrand rax
+    jc .ok
+    dec ecx
+    jnz .retry
+    xor eax, eax
+    ret
+.ok:
+    mov [rdi], rax
+    mov eax, 1
+    ret

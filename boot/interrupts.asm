@@ -25,6 +25,12 @@ isr_stub_%1:
 %endrep
 
 interrupt_common:
+    ; From ring 3 (CS at rsp+24, above vector and error code) the GS base is the user's:
+    ; swap in the per-CPU area, and swap back on the way out.
+    test byte [rsp + 24], 3
+    jz .from_kernel
+    swapgs
+.from_kernel:
     push rax
     push rbx
     push rcx
@@ -70,6 +76,10 @@ interrupt_common:
     pop rbx
     pop rax
     add rsp, 16                         ; vector and error code
+    test byte [rsp + 8], 3
+    jz .to_kernel
+    swapgs
+.to_kernel:
     iretq
 
 section .rodata

@@ -52,9 +52,11 @@ public static unsafe class KernelMain
     static void Continue()
     {
         CommandLine* cmdline = BootData.CommandLine;
+        Tasks.TaskSetup.Initialize();
         if (cmdline->Has("crash")) CrashTriggers.Run(cmdline);
         if (cmdline->Has("test")) RunTestsAndExit(cmdline);
         if (cmdline->Has("bench")) RunBenchmarksAndExit(cmdline);
+        if (cmdline->Has("init")) Tasks.InitProcess.RunAndPowerOff(cmdline);
 
         Kernel.Shell.Shell.Run();
     }

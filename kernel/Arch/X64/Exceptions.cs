@@ -14,6 +14,10 @@ public static unsafe class Exceptions
     static ulong s_count;
     public static ulong Count => s_count;
 
+    /// <summary>Called for an exception raised in ring 3 (kills that process; never returns).
+    /// Set by the task layer; until then a user-mode exception is reported like any other.</summary>
+    public static delegate*<InterruptFrame*, void> UserFaultHandler;
+
     public static string Mnemonic(int vector) => vector switch
     {
         0 => "#DE", 1 => "#DB", 2 => "NMI", 3 => "#BP", 4 => "#OF", 5 => "#BR", 6 => "#UD", 7 => "#NM",
@@ -38,6 +42,11 @@ public static unsafe class Exceptions
     {
         s_count++;
         int vector = (int)frame->Vector;
+        if (frame->FromUserMode && UserFaultHandler != null && vector != NonMaskableInterrupt && vector != MachineCheck)
+        {
+            UserFaultHandler(frame);
+            return;
+        }
         if ((vector == PageFault || vector == GeneralProtection) && ExceptionTable.TryFixup(frame)) return;
 
         if (vector == NonMaskableInterrupt || vector == Breakpoint)

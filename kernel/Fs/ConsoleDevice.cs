@@ -1,0 +1,85 @@
+// stdin/stdout/stderr: the kernel console. Output goes to serial and the screen through
+// KernelConsole. Input is a small line discipline over the polled serial port (until the
+// shell branch's input path lands): bytes are echoed, Backspace/DEL erase, Enter (CR or LF)
+// ends a line, Ctrl-D hands over what is typed (an empty line then reads as end of file).
+// A read waits, yielding to other tasks, until a line is complete.
+using Kernel.Arch.X64;
+using Kernel.Diagnostics;
+using Kernel.Drivers.Serial;
+using Kernel.Tasks;
+
+namespace Kernel.Fs;
+
+public static unsafe class ConsoleDevice
+{
+    const int LineCapacity = 1024;
+    struct LineBuffer { public fixed byte Bytes[LineCapacity]; }
+    static LineBuffer s_line;
+    static int s_length;      // bytes typed so far
+    static int s_ready;       // bytes of s_line that a read may take (a completed line)
+    static bool s_endOfFile;  // Ctrl-D on an empty line
+
+    public static void Write(byte* text, int length) => KernelConsole.Write(text, length);
+
+    /// <summary>Waits for a line (or Ctrl-D) and takes up to <paramref name="max"/> bytes of it.</summary>
+    public static int Read(byte* destination, int max)
+    {
+        while (s_ready == 0 && !s_endOfFile)
+        {
+            if (Poll()) continue;
+            if (!Scheduler.Yield()) Cpu.Pause();
+        }
+        if (s_ready == 0)
+        {
+            s_endOfFile = false;
+            return 0;
+        }
+        int n = s_ready < max ? s_ready : max;
+        fixed (byte* line = s_line.Bytes)
+        {
+            for (int i = 0; i < n; i++) destination[i] = line[i];
+            for (int i = n; i < s_length; i++) line[i - n] = line[i];
+        }
+        s_ready -= n;
+        s_length -= n;
+        return n;
+    }
+
+    /// <summary>Takes the bytes the UART holds; true if any arrived.</summary>
+    static bool Poll()
+    {
+        bool any = false;
+        while (s_ready == 0 && !s_endOfFile && Uart16550.TryReadByte(out byte b))
+        {
+            any = true;
+            Accept(b);
+        }
+        return any;
+    }
+
+    static void Accept(byte b)
+    {
+        fixed (byte* line = s_line.Bytes)
+        {
+            if (b == '\r') b = (byte)'\n';
+            if (b == 0x7f || b == 0x08)
+            {
+                if (s_length > s_ready) { s_length--; Echo("\b \b"); }
+                return;
+            }
+            if (b == 0x04)
+            {
+                if (s_length == s_ready) s_endOfFile = true;
+                else s_ready = s_length;
+                return;
+            }
+            if (s_length == LineCapacity) return; // full: drop until Enter frees it
+            line[s_length++] = b;
+            Echo(b);
+            if (b == '\n' || s_length == LineCapacity) s_ready = s_length;
+        }
+    }
+
+    static void Echo(byte b) => KernelConsole.Write(&b, 1);
+    static void Echo(string s) => KernelConsole.Write(s);
+}

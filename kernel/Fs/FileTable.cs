@@ -1,0 +1,60 @@
+// A process's open files: a fixed table of descriptors, each naming what it refers to (the
+// console, an initrd file or directory) and its position. Nothing here owns memory: initrd
+// data stays in the archive, so closing only clears the slot.
+namespace Kernel.Fs;
+
+public enum FileKind : byte { None = 0, Console, File, Directory }
+
+public unsafe struct FileTable
+{
+    public const int MaxFiles = 64;
+
+    fixed byte _kind[MaxFiles];
+    fixed int _entry[MaxFiles];     // the initrd entry (InitrdIndex) for files and directories
+    fixed ulong _position[MaxFiles];
+    fixed int _flags[MaxFiles];
+
+    public FileKind Kind(int fd) => fd >= 0 && fd < MaxFiles ? (FileKind)_kind[fd] : FileKind.None;
+    public int Entry(int fd) => _entry[fd];
+    public ulong Position(int fd) => _position[fd];
+    public void SetPosition(int fd, ulong position) => _position[fd] = position;
+    public int Flags(int fd) => _flags[fd];
+
+    /// <summary>The lowest free descriptor bound to this file, or -EMFILE.</summary>
+    public int Open(FileKind kind, int entry, int flags)
+    {
+        for (int fd = 0; fd < MaxFiles; fd++)
+        {
+            if (_kind[fd] != 0) continue;
+            _kind[fd] = (byte)kind;
+            _entry[fd] = entry;
+            _position[fd] = 0;
+            _flags[fd] = flags;
+            return fd;
+        }
+        return -24; // EMFILE
+    }
+
+    public int Close(int fd)
+    {
+        if (Kind(fd) == FileKind.None) return -9; // EBADF
+        _kind[fd] = 0;
+        return 0;
+    }
+
+    public void CloseAll()
+    {
+        for (int fd = 0; fd < MaxFiles; fd++) _kind[fd] = 0;
+    }
+
+    /// <summary>stdin, stdout and stderr on the console.</summary>
+    public void OpenStandard()
+    {
+        for (int fd = 0; fd < 3; fd++)
+        {
+            _kind[fd] = (byte)FileKind.Console;
+            _position[fd] = 0;
+            _flags[fd] = fd == 0 ? 0 : 1;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+// The process-level calls: exit/exit_group, the ids, set_tid_address, arch_prctl (FS base),
+// sched_yield, and the signal bookkeeping (rt_sigaction / rt_sigprocmask record what the
+// program asks; only fatal signals from CPU exceptions are delivered so far).
+using Kernel.Arch.X64;
+using Kernel.Tasks;
+
+namespace Kernel.Syscalls;
+
+public static unsafe class ProcessSyscalls
+{
+    const int ArchSetGs = 0x1001, ArchSetFs = 0x1002, ArchGetFs = 0x1003, ArchGetGs = 0x1004;
+    const int SigBlock = 0, SigUnblock = 1, SigSetMask = 2;
+    const ulong Unblockable = 1UL << (Signals.SIGKILL - 1) | 1UL << (Signals.SIGSTOP - 1);
+
+    public static long Exit(int code)
+    {
+        ProcessLifecycle.ExitCurrent(WaitStatus.Exited(code));
+        return 0; // not reached
+    }
+
+    public static long GetPid() => Scheduler.Current->Pid;
+    public static long GetParentPid() => Scheduler.Current->ParentPid;
+
+    public static long SetTidAddress(ulong address)
+    {
+        Scheduler.Current->ClearChildTid = address;
+        return Scheduler.Current->Pid;
+    }
+
+    public static long ArchPrctl(int code, ulong address)
+    {
+        Process* p = Scheduler.Current;
+        switch (code)
+        {
+            case ArchSetFs:
+                if (address >= SyscallGate.UserLimit) return -Errno.EPERM;
+                p->FsBase = address;
+                SyscallGate.SetFsBase(address);
+                return 0;
+            case ArchGetFs:
+                ulong fs = p->FsBase;
+                return UserMemory.CopyTo(address, &fs, 8);
+            default:
+                return -Errno.EINVAL;
+        }
+    }
+
+    public static long Yield()
+    {
+        Scheduler.Yield();
+        return 0;
+    }
+
+    public static long SigAction(int signal, ulong action, ulong oldAction, ulong setSize)
+    {
+        if (setSize != 8 || signal < 1 || signal > Process.SignalCount) return -Errno.EINVAL;
+        if (action != 0 && (signal == Signals.SIGKILL || signal == Signals.SIGSTOP)) return -Errno.EINVAL;
+        ulong* updated = stackalloc ulong[4];
+        if (action != 0 && UserMemory.CopyFrom(updated, action, 32) < 0) return -Errno.EFAULT;
+        ulong* slot = Scheduler.Current->SignalActions + (signal - 1) * 4;
+        if (oldAction != 0 && UserMemory.CopyTo(oldAction, slot, 32) < 0) return -Errno.EFAULT;
+        if (action != 0) for (int i = 0; i < 4; i++) slot[i] = updated[i];
+        return 0;
+    }
+
+    public static long SigProcMask(int how, ulong set, ulong oldSet, ulong setSize)
+    {
+        if (setSize != 8) return -Errno.EINVAL;
+        Process* p = Scheduler.Current;
+        ulong mask = 0;
+        if (set != 0)
+        {
+            if (how != SigBlock && how != SigUnblock && how != SigSetMask) return -Errno.EINVAL;
+            if (UserMemory.CopyFrom(&mask, set, 8) < 0) return -Errno.EFAULT;
+        }
+        ulong old = p->SignalMask;
+        if (oldSet != 0 && UserMemory.CopyTo(oldSet, &old, 8) < 0) return -Errno.EFAULT;
+        if (set != 0)
+        {
+            ulong updated = how == SigBlock ? old | mask : how == SigUnblock ? old & ~mask : mask;
+            p->SignalMask = updated & ~Unblockable;
+        }
+        return 0;
+    }
+}

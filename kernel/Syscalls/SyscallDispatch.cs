@@ -1,0 +1,65 @@
+// The syscall table: boot/syscall.asm calls Dispatch with the saved user frame. Linux x86-64
+// convention: number in rax, arguments in rdi, rsi, rdx, r10, r8, r9, result in rax (a
+// negative errno on failure). Unknown numbers are -ENOSYS. Numbers from
+// arch/x86/entry/syscalls/syscall_64.tbl.
+using System.Runtime;
+using Kernel.Arch.X64;
+
+namespace Kernel.Syscalls;
+
+public static unsafe class SyscallDispatch
+{
+    public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Fstat = 5, Lseek = 8, Mmap = 9, Brk = 12,
+        RtSigaction = 13, RtSigprocmask = 14, Ioctl = 16, Pread64 = 17, Readv = 19, Writev = 20, SchedYield = 24,
+        Nanosleep = 35, Getpid = 39, Exit = 60, Uname = 63, Getppid = 110, ArchPrctl = 158, Reboot = 169,
+        Gettid = 186, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ExitGroup = 231, Openat = 257,
+        Newfstatat = 262, Getrandom = 318;
+
+    static ulong s_calls;
+    public static ulong Calls => s_calls;
+
+    [RuntimeExport("syscall_dispatch")]
+    static void Dispatch(InterruptFrame* f)
+    {
+        s_calls++;
+        f->Rax = (ulong)Invoke(f->Vector, f->Rdi, f->Rsi, f->Rdx, f->R10, f->R8, f->R9);
+    }
+
+    public static long Invoke(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
+    {
+        switch (number)
+        {
+            case Read: return FileSyscalls.Read((int)a0, a1, a2);
+            case Write: return FileSyscalls.Write((int)a0, a1, a2);
+            case Open: return FileSyscalls.Open(a0, (int)a1, (int)a2);
+            case Close: return FileSyscalls.Close((int)a0);
+            case Fstat: return FileSyscalls.Fstat((int)a0, a1);
+            case Lseek: return FileSyscalls.Seek((int)a0, (long)a1, (int)a2);
+            case Mmap: return SystemSyscalls.NoMemoryYet();
+            case Brk: return SystemSyscalls.NoMemoryYet();
+            case RtSigaction: return ProcessSyscalls.SigAction((int)a0, a1, a2, a3);
+            case RtSigprocmask: return ProcessSyscalls.SigProcMask((int)a0, a1, a2, a3);
+            case Ioctl: return FileSyscalls.Ioctl((int)a0, (uint)a1, a2);
+            case Pread64: return FileSyscalls.PRead((int)a0, a1, a2, (long)a3);
+            case Readv: return VectorSyscalls.ReadV((int)a0, a1, (long)a2);
+            case Writev: return VectorSyscalls.WriteV((int)a0, a1, (long)a2);
+            case SchedYield: return ProcessSyscalls.Yield();
+            case Nanosleep: return SystemSyscalls.NanoSleep(a0, a1);
+            case Getpid: return ProcessSyscalls.GetPid();
+            case Exit: return ProcessSyscalls.Exit((int)a0);
+            case Uname: return SystemSyscalls.Uname(a0);
+            case Getppid: return ProcessSyscalls.GetParentPid();
+            case ArchPrctl: return ProcessSyscalls.ArchPrctl((int)a0, a1);
+            case Reboot: return SystemSyscalls.Reboot((uint)a0, (uint)a1, (uint)a2);
+            case Gettid: return ProcessSyscalls.GetPid();
+            case Getdents64: return FileSyscalls.GetDents64((int)a0, a1, a2);
+            case SetTidAddress: return ProcessSyscalls.SetTidAddress(a0);
+            case ClockGettime: return SystemSyscalls.ClockGetTime((int)a0, a1);
+            case ExitGroup: return ProcessSyscalls.Exit((int)a0);
+            case Openat: return FileSyscalls.OpenAt((int)a0, a1, (int)a2, (int)a3);
+            case Newfstatat: return FileSyscalls.NewFstatAt((int)a0, a1, a2, (int)a3);
+            case Getrandom: return SystemSyscalls.GetRandom(a0, a1, (uint)a2);
+            default: return -Errno.ENOSYS;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+// One process (one thread: no clone yet). Lives in a zeroed buddy page until the slab lands
+// (ProcessTable owns it). The kernel stack comes from vmalloc with a guard page below it; its
+// top holds the user frame and the user's FPU image whenever the process is in the kernel.
+using System.Runtime.InteropServices;
+using Kernel.Fs;
+using Kernel.Memory.Virtual;
+
+namespace Kernel.Tasks;
+
+public enum TaskState : int { Free = 0, Runnable, Running, Zombie }
+
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct Process
+{
+    public const int NameCapacity = 48;
+    public const int SignalCount = 64;
+
+    public int Pid;
+    public int ParentPid;
+    public TaskState State;
+    /// <summary>Linux wait status (WaitStatus), valid once Zombie.</summary>
+    public int WaitStatus;
+    /// <summary>The kernel RSP saved by switch_context while another task runs.</summary>
+    public ulong SavedRsp;
+    public ulong KernelStackBottom;
+    public ulong KernelStackTop;
+    public ulong FsBase;
+    public ulong ClearChildTid;
+    public ulong SignalMask;
+    public UserAddressSpace Memory;
+    public int NameLength;
+    public fixed byte Name[NameCapacity];
+    /// <summary>rt_sigaction records: handler, flags, restorer, mask per signal (1..64).</summary>
+    public fixed ulong SignalActions[SignalCount * 4];
+    public FileTable Files;
+
+    public bool IsKernelTask => Pid == 0;
+}

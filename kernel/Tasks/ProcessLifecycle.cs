@@ -1,0 +1,77 @@
+// The end of a process: exit (and exit_group: one thread per process), death by a fatal signal
+// (a CPU exception in ring 3), and reaping by whoever waits for it. Exit gives back the user
+// address space at once (every frame and page-table page); the kernel stack the dying task is
+// still running on and its Process page go when it is reaped.
+using Kernel.Arch.X64;
+using Kernel.Boot.Memory;
+using Kernel.Diagnostics;
+
+namespace Kernel.Tasks;
+
+public static unsafe class ProcessLifecycle
+{
+    static ulong s_killed;
+
+    public static ulong Killed => s_killed;
+
+    /// <summary>Ends the current process with a Linux wait status; never returns.</summary>
+    public static void ExitCurrent(int waitStatus)
+    {
+        Process* p = Scheduler.Current;
+        if (p->IsKernelTask) Panic.Halt("tasks: the kernel task tried to exit");
+        p->Files.CloseAll();
+        Cpu.WriteCr3(KernelAddressSpace.Root);
+        var frames = PhysicalPages.Frames;
+        var status = p->Memory.Destroy(in frames);
+        if (status != Arch.X64.Paging.PagingStatus.Ok)
+            Log.Error($"tasks: pid {p->Pid}: tearing down the address space failed: {Arch.X64.Paging.PageTables.Describe(status)}");
+        p->WaitStatus = waitStatus;
+        Scheduler.ExitCurrent();
+    }
+
+    /// <summary>
+    /// A CPU exception in ring 3: one report line, then the process dies of the signal Linux
+    /// would send. Registered as Exceptions' user-fault hook; never returns.
+    /// </summary>
+    public static void KillForFault(InterruptFrame* frame)
+    {
+        Process* p = Scheduler.Current;
+        int vector = (int)frame->Vector;
+        int signal = Signals.ForException(vector);
+        ulong address = vector == Exceptions.PageFault ? Cpu.ReadCr2() : frame->Rip;
+        var line = new LogLine(0, 0);
+        line.AppendLiteral("pid ");
+        line.AppendFormatted(p->Pid);
+        line.AppendLiteral(" (");
+        for (int i = 0; i < p->NameLength; i++) line.AppendFormatted((char)p->Name[i]);
+        line.AppendLiteral("): ");
+        line.AppendLiteral(Signals.Name(signal));
+        line.AppendLiteral(" (");
+        line.AppendLiteral(Exceptions.Mnemonic(vector));
+        line.AppendLiteral(" error ");
+        line.AppendFormatted(frame->ErrorCode);
+        line.AppendLiteral(") at address ");
+        line.AppendFormatted(address, "x16");
+        line.AppendLiteral(", RIP ");
+        line.AppendFormatted(frame->Rip, "x16");
+        line.AppendLiteral(", RSP ");
+        line.AppendFormatted(frame->Rsp, "x16");
+        Log.Warning(ref line);
+        s_killed++;
+        ExitCurrent(WaitStatus.Killed(signal));
+    }
+
+    /// <summary>Lets other tasks run until <paramref name="pid"/> has ended; then frees what is
+    /// left of it and returns its wait status (or -ESRCH if there is no such process).</summary>
+    public static int WaitAndReap(int pid)
+    {
+        Process* p = ProcessTable.Find(pid);
+        if (p == null || p->IsKernelTask) return -3;
+        while (p->State != TaskState.Zombie)
+            if (!Scheduler.Yield()) Cpu.Pause();
+        int status = p->WaitStatus;
+        KernelVmalloc.Free((void*)p->KernelStackBottom);
+        ProcessTable.Release(p);
+        return status;
+    }
+}

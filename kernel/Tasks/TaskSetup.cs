@@ -1,0 +1,21 @@
+// Brings up everything ring 3 needs, in order: the SYSCALL gate and per-CPU area, the task
+// table with the boot thread as the kernel task, the initrd, and the hook that turns a CPU
+// exception in user mode into the death of that process.
+using Kernel.Arch.X64;
+using Kernel.Boot;
+using Kernel.Diagnostics;
+using Kernel.Fs;
+
+namespace Kernel.Tasks;
+
+public static unsafe class TaskSetup
+{
+    public static void Initialize()
+    {
+        SyscallGate.Initialize();
+        Scheduler.Initialize();
+        Exceptions.UserFaultHandler = &ProcessLifecycle.KillForFault;
+        Initrd.Initialize(BootData.Info);
+        Log.Info($"tasks: SYSCALL gate at ring 0, user half [{Memory.Virtual.UserAddressSpace.Start:x}, {Memory.Virtual.UserAddressSpace.End:x}), random source {(RandomSource.HasHardwareSource ? "RDRAND" : "TSC (weak)")}");
+    }
+}

@@ -1,0 +1,40 @@
+// A new task's kernel stack, built so that the first switch_context to it "returns" into
+// task_start (boot/syscall.asm), which restores a clean FPU image and leaves for ring 3
+// through the same path as a syscall return:
+//   top - 176: the user frame (InterruptFrame): RIP = entry, RSP = the initial stack, user
+//              CS/SS, RFLAGS = IF only, every general register zero (as Linux starts a program);
+//   top - 688: the fxsave image: FCW 0x37f, MXCSR 0x1f80, everything else zero;
+//   below:     what switch_context pops: six callee-saved registers (zero) and task_start.
+using Kernel.Arch.X64;
+
+namespace Kernel.Tasks;
+
+public static unsafe class TaskStack
+{
+    public const int FrameBytes = 22 * 8, FpuBytes = 512, SwitchBytes = 7 * 8;
+
+    /// <summary>Builds the stack under <paramref name="top"/> (16-byte aligned); returns the RSP to switch to.</summary>
+    public static ulong Prepare(ulong top, ulong entry, ulong userStack)
+    {
+        var frame = (InterruptFrame*)(top - FrameBytes);
+        Runtime.Bytes.Zero((byte*)frame, FrameBytes);
+        frame->Rip = entry;
+        frame->Cs = Gdt.UserCode | 3;
+        frame->Rflags = Cpu.FlagInterrupt | 2; // bit 1 is always set
+        frame->Rsp = userStack;
+        frame->Ss = Gdt.UserData | 3;
+
+        byte* fpu = (byte*)frame - FpuBytes;
+        Runtime.Bytes.Zero(fpu, FpuBytes);
+        *(ushort*)fpu = 0x37f;          // FCW: all x87 exceptions masked, 64-bit precision
+        *(uint*)(fpu + 24) = 0x1f80;    // MXCSR: all SSE exceptions masked, round to nearest
+
+        var words = (ulong*)(fpu - SwitchBytes);
+        for (int i = 0; i < 6; i++) words[i] = 0;
+        words[6] = SyscallGate.TaskStartAddress();
+        return (ulong)words;
+    }
+
+    /// <summary>The saved user registers of a task that is in the kernel.</summary>
+    public static InterruptFrame* UserFrame(Process* p) => (InterruptFrame*)(p->KernelStackTop - FrameBytes);
+}
