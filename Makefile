@@ -20,7 +20,7 @@ BOOT_ASM   := $(wildcard boot/*.asm)
 BOOT_OBJ   := $(patsubst boot/%.asm,$(BUILD)/obj/boot/%.o,$(BOOT_ASM))
 
 # User programs (static musl binaries) and the initrd that carries them: /bin/NAME for each
-# user/NAME.c, plus the contents of INITRD_EXTRA=dir at the root of the archive.
+# user/NAME.c, the tree under user/rootfs, plus the contents of INITRD_EXTRA=dir at the root.
 INITRD_EXTRA ?=
 USER_SRC   := $(wildcard user/*.c)
 USER_BIN   := $(patsubst user/%.c,$(BUILD)/user/%,$(USER_SRC))
@@ -91,8 +91,8 @@ $(BUILD)/.initrd-extra-%:
 	@rm -f $(BUILD)/.initrd-extra-*
 	@touch $@
 
-$(INITRD): $(USER_BIN) tools/mkinitrd.sh $(EXTRA_FILES) | $(DEPS_STAMP)
-	tools/mkinitrd.sh $@ $(BUILD)/user $(INITRD_EXTRA)
+$(INITRD): $(USER_BIN) tools/mkinitrd.sh $(shell find user/rootfs) $(EXTRA_FILES) | $(DEPS_STAMP)
+	tools/mkinitrd.sh $@ $(BUILD)/user user/rootfs $(INITRD_EXTRA)
 
 user: $(USER_BIN)
 initrd: $(INITRD)

@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Builds the initrd: an uncompressed cpio archive in the "newc" format (what the kernel's
 # kernel/Fs/Cpio parser reads), with GNU cpio from Debian.
-#   tools/mkinitrd.sh OUT.cpio USER_BIN_DIR [EXTRA_DIR]
-# Every file of USER_BIN_DIR becomes /bin/NAME; EXTRA_DIR's tree is copied to the root.
+#   tools/mkinitrd.sh OUT.cpio USER_BIN_DIR ROOTFS_DIR [EXTRA_DIR]
+# Every file of USER_BIN_DIR becomes /bin/NAME; the trees of ROOTFS_DIR (user/rootfs: /etc...)
+# and EXTRA_DIR (make INITRD_EXTRA=dir) are copied to the root.
 # Entries are sorted and owned by root so the archive is the same on every machine.
 set -euo pipefail
-out=$1 bins=$2 extra=${3:-}
+out=$1 bins=$2 rootfs=$3 extra=${4:-}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin"
 for f in "$bins"/*; do
     [ -f "$f" ] && cp "$f" "$stage/bin/"
 done
+[ -d "$rootfs" ] && cp -r "$rootfs"/. "$stage/"
 if [ -n "$extra" ]; then
     [ -d "$extra" ] || { echo "mkinitrd: INITRD_EXTRA=$extra is not a directory" >&2; exit 2; }
     cp -r "$extra"/. "$stage/"

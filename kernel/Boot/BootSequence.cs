@@ -40,7 +40,7 @@ public static unsafe class BootSequence
         for (int i = 0; i < cmdline->Count; i++)
         {
             // Everything after init=PATH is that program's argument list (as in Linux).
-            if (cmdline->GetKey(i, out byte* k, out int kl) && CommandLine.BytesEqual(k, kl, "init")) break;
+            if (cmdline->GetKey(i, out byte* name, out int nameLength) && CommandLine.BytesEqual(name, nameLength, "init")) break;
             if (cmdline->IsKnownKey(i)) continue;
             cmdline->GetKey(i, out byte* key, out int keyLength);
             var line = new LogLine(0, 0);

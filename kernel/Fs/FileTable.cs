@@ -35,6 +35,22 @@ public unsafe struct FileTable
         return -24; // EMFILE
     }
 
+    /// <summary>A copy of <paramref name="fd"/> at the lowest free descriptor >= minimum, or -EMFILE.
+    /// (Without fork, copies keep their own position.)</summary>
+    public int Duplicate(int fd, int minimum)
+    {
+        for (int copy = minimum; copy < MaxFiles; copy++)
+        {
+            if (_kind[copy] != 0) continue;
+            _kind[copy] = _kind[fd];
+            _entry[copy] = _entry[fd];
+            _position[copy] = _position[fd];
+            _flags[copy] = _flags[fd];
+            return copy;
+        }
+        return -24; // EMFILE
+    }
+
     public int Close(int fd)
     {
         if (Kind(fd) == FileKind.None) return -9; // EBADF

@@ -237,6 +237,27 @@ public static unsafe class FileSyscalls
         return used;
     }
 
+    const int FDupFd = 0, FGetFd = 1, FSetFd = 2, FGetFl = 3, FSetFl = 4, FDupFdCloexec = 1030;
+
+    /// <summary>Descriptor flags are accepted and not kept (no exec yet); F_DUPFD duplicates.</summary>
+    public static long Fcntl(int fd, int command, ulong argument)
+    {
+        FileKind kind = Files->Kind(fd);
+        if (kind == FileKind.None) return -Errno.EBADF;
+        switch (command)
+        {
+            case FGetFd: return 0;
+            case FSetFd: return 0;
+            case FGetFl: return Files->Flags(fd);
+            case FSetFl: return 0;
+            case FDupFd:
+            case FDupFdCloexec:
+                if (argument >= FileTable.MaxFiles) return -Errno.EINVAL;
+                return Files->Duplicate(fd, (int)argument);
+            default: return -Errno.EINVAL;
+        }
+    }
+
     // ---- ioctl ---------------------------------------------------------------------------
 
     const uint Tcgets = 0x5401, Tiocgwinsz = 0x5413;

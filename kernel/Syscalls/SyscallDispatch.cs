@@ -9,10 +9,10 @@ namespace Kernel.Syscalls;
 
 public static unsafe class SyscallDispatch
 {
-    public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Fstat = 5, Lseek = 8, Mmap = 9, Brk = 12,
+    public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Stat = 4, Fstat = 5, Lstat = 6, Lseek = 8, Mmap = 9, Brk = 12,
         RtSigaction = 13, RtSigprocmask = 14, Ioctl = 16, Pread64 = 17, Readv = 19, Writev = 20, SchedYield = 24,
         Nanosleep = 35, Getpid = 39, Exit = 60, Uname = 63, Getppid = 110, ArchPrctl = 158, Reboot = 169,
-        Gettid = 186, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ExitGroup = 231, Openat = 257,
+        Gettid = 186, Fcntl = 72, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ExitGroup = 231, Openat = 257,
         Newfstatat = 262, Getrandom = 318;
 
     static ulong s_calls;
@@ -33,7 +33,9 @@ public static unsafe class SyscallDispatch
             case Write: return FileSyscalls.Write((int)a0, a1, a2);
             case Open: return FileSyscalls.Open(a0, (int)a1, (int)a2);
             case Close: return FileSyscalls.Close((int)a0);
+            case Stat: return FileSyscalls.NewFstatAt(-100, a0, a1, 0);
             case Fstat: return FileSyscalls.Fstat((int)a0, a1);
+            case Lstat: return FileSyscalls.NewFstatAt(-100, a0, a1, 0); // no symbolic links yet
             case Lseek: return FileSyscalls.Seek((int)a0, (long)a1, (int)a2);
             case Mmap: return SystemSyscalls.NoMemoryYet();
             case Brk: return SystemSyscalls.NoMemoryYet();
@@ -48,6 +50,7 @@ public static unsafe class SyscallDispatch
             case Getpid: return ProcessSyscalls.GetPid();
             case Exit: return ProcessSyscalls.Exit((int)a0);
             case Uname: return SystemSyscalls.Uname(a0);
+            case Fcntl: return FileSyscalls.Fcntl((int)a0, (int)a1, a2);
             case Getppid: return ProcessSyscalls.GetParentPid();
             case ArchPrctl: return ProcessSyscalls.ArchPrctl((int)a0, a1);
             case Reboot: return SystemSyscalls.Reboot((uint)a0, (uint)a1, (uint)a2);

@@ -15,7 +15,8 @@ commands:
   expect-fail   deliberate crashes (crash=divide, ...) must print their report and exit 7
   shell         interactive sessions: every shell command over serial, keyboard (sendkey),
                 screen (VGA text memory, UEFI screendump), poweroff and reboot
-  all           matrix, then expect-fail, then shell
+  user          user programs from the initrd run as init=/bin/NAME: output and exit status
+  all           matrix, then expect-fail, then shell, then user
   boot          one boot with serial shown live, for debugging:
                   --cmdline ""..."" [--uefi] [--usb] [--mem 256M] [--timeout S] [--name N]
 

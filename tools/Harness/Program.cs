@@ -29,8 +29,9 @@ public static class Program
         {
             case "matrix": AddMatrix(options, jobs); break;
             case "expect-fail": AddExpectedFailures(options, jobs); break;
-            case "all": AddMatrix(options, jobs); AddExpectedFailures(options, jobs); break;
+            case "all": AddMatrix(options, jobs); AddExpectedFailures(options, jobs); AddUserPrograms(options, jobs); break;
             case "shell": break;
+            case "user": AddUserPrograms(options, jobs); break;
             case "boot": AddSingleBoot(options, jobs); break;
             default:
                 Console.Error.WriteLine($"harness: unknown command '{options.Command}'");
@@ -84,6 +85,16 @@ public static class Program
         }
     }
 
+    private static void AddUserPrograms(Options options, List<BootJob> jobs)
+    {
+        foreach (BootSpec spec in UserPrograms.Specs(options.Timeout))
+        {
+            UserProgram program = UserPrograms.Find(spec.Cmdline)!;
+            if (options.Selected(spec.Name))
+                jobs.Add(new BootJob(spec, run => UserPrograms.Judge(spec, program, run)));
+        }
+    }
+
     /// <summary>
     /// A debugging boot is judged by the rule its command line implies: a known crash by its
     /// table entry, test=... as a KTAP run, anything else by a clean exit without a panic.
@@ -98,8 +109,11 @@ public static class Program
         var spec = new BootSpec(name, cmdline, fw, medium, memory, options.Timeout ?? BootSpec.DefaultTimeout(fw));
 
         ExpectedFailure? expected = ExpectedFailures.Find(cmdline);
+        UserProgram? program = UserPrograms.Find(cmdline);
         if (expected != null)
             jobs.Add(new BootJob(spec, run => ExpectedFailures.Judge(spec, expected, run)));
+        else if (program != null)
+            jobs.Add(new BootJob(spec, run => UserPrograms.Judge(spec, program, run)));
         else if (cmdline.Contains("test=", StringComparison.Ordinal))
             jobs.Add(new BootJob(spec, run => BootMatrix.Judge(spec, run)));
         else

@@ -32,6 +32,10 @@ public static unsafe class SuiteRegistry
         Add(TimerSuite.Name, &TimerSuite.Register);
         Add(DriversSuite.Name, &DriversSuite.Register);
         Add(ShellSuite.Name, &ShellSuite.Register);
+        Add(UserCopySuite.Name, &UserCopySuite.Register);
+        Add(InitrdSuite.Name, &InitrdSuite.Register);
+        Add(ElfSuite.Name, &ElfSuite.Register);
+        Add(ProcessSuite.Name, &ProcessSuite.Register);
     }
 
     static void Add(string name, delegate*<TestSuite, void> register, bool slow = false)

@@ -106,6 +106,9 @@ public unsafe struct UserAddressSpace
         s_freed = 0;
         PagingStatus status = PageTables.UnmapRange(Root, 0, 1UL << 47, in frames, &FreeLeaf, out ulong _);
         if (status != PagingStatus.Ok) return status;
+        // The kernel half's entries are copies: clear them so the page goes back empty.
+        ulong* pml4 = (ulong*)PhysicalMap.ToVirtual(Root);
+        for (int i = 256; i < 512; i++) pml4[i] = 0;
         frames.FreeFrame(Root);
         Root = 0;
         Pages = 0;
