@@ -124,10 +124,13 @@ task_start:
     lea rbx, [rsp + 512]
     jmp syscall_return
 
-; void switch_context(ulong* saveRsp, ulong newRsp): saves the callee-saved registers on
-; this stack, stores rsp, loads the other task's rsp and returns on its stack. The caller
-; has already pointed TSS.RSP0, the per-CPU stack, CR3 and the FS base at the new task.
+; void switch_context(ulong* saveRsp, ulong newRsp): saves the callee-saved registers and
+; RFLAGS (a task that yielded with interrupts on gets them back on) on this stack, stores rsp,
+; loads the other task's rsp and returns on its stack. The caller has already pointed
+; TSS.RSP0, the per-CPU stack, CR3 and the FS base at the new task.
 switch_context:
+    pushfq
+    cli
     push rbp
     push rbx
     push r12
@@ -142,6 +145,7 @@ switch_context:
     pop r12
     pop rbx
     pop rbp
+    popfq
     ret
 
 syscall_entry_address:

@@ -1,6 +1,7 @@
 // Round-robin over the task table. The kernel is not preemptible: a task switches when it
-// yields (a blocking wait polls and yields), exits or is killed. Preemption on the timer tick
-// comes with the shell branch's timer: it only has to call Yield on the way back to ring 3.
+// yields (a blocking wait polls and yields), exits or is killed, or when the timer tick finds
+// it running in ring 3 with its time slice used up (OnTick: the switch happens inside the
+// interrupt, on the task's kernel stack, and the task resumes at its iretq later).
 // A switch points the CPU at the next task: TSS.RSP0 and the per-CPU SYSCALL stack, CR3, the
 // FS base; the user's general and FPU registers are already saved on its kernel stack.
 using Kernel.Arch.X64;
@@ -17,12 +18,28 @@ public static unsafe class Scheduler
     public static Process* Current => s_current;
     public static ulong Switches => s_switches;
 
+    /// <summary>Timer ticks a task may run in ring 3 before another runnable task gets the CPU.</summary>
+    public const int SliceTicks = 10;
+    static int s_sliceLeft = SliceTicks;
+    static ulong s_preemptions;
+
+    public static ulong Preemptions => s_preemptions;
+
     public static void Initialize()
     {
         ProcessTable.Initialize();
         s_current = ProcessTable.KernelTask;
         s_cursor = 0;
         PerCpu.Area->CurrentTask = (ulong)s_current;
+        Timer.SetTickHandler(&OnTick);
+    }
+
+    /// <summary>The tick hook (interrupt context, EOI sent): preempts only ring-3 code.</summary>
+    static void OnTick(InterruptFrame* frame)
+    {
+        if (!frame->FromUserMode || --s_sliceLeft > 0) return;
+        s_sliceLeft = SliceTicks;
+        if (Yield()) s_preemptions++;
     }
 
     /// <summary>Lets the next runnable task run; returns when this one is picked again.
@@ -64,6 +81,7 @@ public static unsafe class Scheduler
         Process* next = ProcessTable.Slot(slot);
         s_cursor = slot;
         s_current = next;
+        s_sliceLeft = SliceTicks;
         next->State = TaskState.Running;
         s_switches++;
         PerCpu.Area->CurrentTask = (ulong)next;

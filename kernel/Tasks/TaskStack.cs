@@ -4,14 +4,15 @@
 //   top - 176: the user frame (InterruptFrame): RIP = entry, RSP = the initial stack, user
 //              CS/SS, RFLAGS = IF only, every general register zero (as Linux starts a program);
 //   top - 688: the fxsave image: FCW 0x37f, MXCSR 0x1f80, everything else zero;
-//   below:     what switch_context pops: six callee-saved registers (zero) and task_start.
+//   below:     what switch_context pops: six callee-saved registers (zero), RFLAGS (interrupts
+//              off) and task_start.
 using Kernel.Arch.X64;
 
 namespace Kernel.Tasks;
 
 public static unsafe class TaskStack
 {
-    public const int FrameBytes = 22 * 8, FpuBytes = 512, SwitchBytes = 7 * 8;
+    public const int FrameBytes = 22 * 8, FpuBytes = 512, SwitchBytes = 8 * 8;
 
     /// <summary>Builds the stack under <paramref name="top"/> (16-byte aligned); returns the RSP to switch to.</summary>
     public static ulong Prepare(ulong top, ulong entry, ulong userStack)
@@ -31,7 +32,8 @@ public static unsafe class TaskStack
 
         var words = (ulong*)(fpu - SwitchBytes);
         for (int i = 0; i < 6; i++) words[i] = 0;
-        words[6] = SyscallGate.TaskStartAddress();
+        words[6] = 2; // RFLAGS: reserved bit 1, IF clear until the return to ring 3
+        words[7] = SyscallGate.TaskStartAddress();
         return (ulong)words;
     }
 

@@ -19,6 +19,7 @@ public static unsafe class ProcessSuite
         suite.Add("registers_preserved_across_syscalls", &Registers);
         suite.Add("fault_kills_only_the_process", &FaultKills);
         suite.Add("three_processes_round_robin", &RoundRobin);
+        suite.Add("timer_preempts_ring3", &Preemption);
         suite.Add("exit_returns_every_frame", &NoLeak);
         suite.Add("crash_storm_1000", &CrashStorm);
     }
@@ -73,6 +74,18 @@ public static unsafe class ProcessSuite
         KTest.ExpectEqual((long)WaitStatus.Exited(2), ProcessLifecycle.WaitAndReap(b), "second");
         KTest.ExpectEqual(0L, ProcessTable.Live, "all reaped");
         KTest.Assert(Scheduler.Switches >= switches + 4, "each ran: into the first, from each to the next, back to the kernel task");
+    }
+
+    static void Preemption()
+    {
+        UserPrograms.RequireInitrd("bin/spin");
+        if (!Timer.Running || !Cpu.InterruptsEnabled) KTest.Skip("no timer interrupts");
+        ulong preemptions = Scheduler.Preemptions;
+        int a = UserPrograms.Spawn("bin/spin");
+        int b = UserPrograms.Spawn("bin/spin");
+        KTest.ExpectEqual((long)WaitStatus.Exited(0), ProcessLifecycle.WaitAndReap(a), "first spinner");
+        KTest.ExpectEqual((long)WaitStatus.Exited(0), ProcessLifecycle.WaitAndReap(b), "second spinner");
+        KTest.Assert(Scheduler.Preemptions > preemptions, "the tick switched away from a task running in ring 3");
     }
 
     static void NoLeak()
