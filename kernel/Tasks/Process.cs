@@ -27,6 +27,8 @@ public unsafe struct Process
     public ulong FsBase;
     public ulong ClearChildTid;
     public ulong SignalMask;
+    /// <summary>A fatal signal sent by Kill, acted on when the process next leaves the kernel.</summary>
+    public int PendingSignal;
     public UserAddressSpace Memory;
     public int NameLength;
     public fixed byte Name[NameCapacity];

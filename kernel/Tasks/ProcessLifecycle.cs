@@ -65,6 +65,27 @@ public static unsafe class ProcessLifecycle
         ExitCurrent(WaitStatus.Killed(signal));
     }
 
+    /// <summary>
+    /// Sends a fatal signal (no handlers are run yet): the process dies when it next comes back
+    /// towards ring 3 (the end of a syscall, a timer tick in user mode). 0, -ESRCH or -EPERM.
+    /// </summary>
+    public static int Kill(int pid, int signal)
+    {
+        Process* p = ProcessTable.Find(pid);
+        if (p == null || p->State == TaskState.Zombie) return -3;
+        if (p->IsKernelTask) return -1;
+        if (signal <= 0 || signal > Process.SignalCount) return -22;
+        p->PendingSignal = signal;
+        return 0;
+    }
+
+    /// <summary>Called on the way back to ring 3: dies of a pending signal, if any.</summary>
+    public static void ActOnPendingSignal()
+    {
+        Process* p = Scheduler.Current;
+        if (p->PendingSignal != 0 && !p->IsKernelTask) ExitCurrent(WaitStatus.Killed(p->PendingSignal));
+    }
+
     /// <summary>Lets other tasks run until <paramref name="pid"/> has ended; then frees what is
     /// left of it and returns its wait status (or -ESRCH if there is no such process).</summary>
     public static int WaitAndReap(int pid)

@@ -37,9 +37,13 @@ public static unsafe class Scheduler
     /// <summary>The tick hook (interrupt context, EOI sent): preempts only ring-3 code.</summary>
     static void OnTick(InterruptFrame* frame)
     {
-        if (!frame->FromUserMode || --s_sliceLeft > 0) return;
-        s_sliceLeft = SliceTicks;
-        if (Yield()) s_preemptions++;
+        if (!frame->FromUserMode) return;
+        if (--s_sliceLeft <= 0)
+        {
+            s_sliceLeft = SliceTicks;
+            if (Yield()) s_preemptions++;
+        }
+        ProcessLifecycle.ActOnPendingSignal();
     }
 
     /// <summary>Lets the next runnable task run; returns when this one is picked again.

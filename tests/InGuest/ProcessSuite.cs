@@ -80,12 +80,17 @@ public static unsafe class ProcessSuite
     {
         UserPrograms.RequireInitrd("bin/spin");
         if (!Timer.Running || !Cpu.InterruptsEnabled) KTest.Skip("no timer interrupts");
-        ulong preemptions = Scheduler.Preemptions;
+        // Two endless loops: the kernel task gets the CPU back only if the tick preempts them.
+        ulong preemptions = Scheduler.Preemptions, start = Timer.Ticks;
         int a = UserPrograms.Spawn("bin/spin");
         int b = UserPrograms.Spawn("bin/spin");
-        KTest.ExpectEqual((long)WaitStatus.Exited(0), ProcessLifecycle.WaitAndReap(a), "first spinner");
-        KTest.ExpectEqual((long)WaitStatus.Exited(0), ProcessLifecycle.WaitAndReap(b), "second spinner");
-        KTest.Assert(Scheduler.Preemptions > preemptions, "the tick switched away from a task running in ring 3");
+        while (Scheduler.Preemptions < preemptions + 2 && Timer.Ticks - start < 20000) Scheduler.Yield();
+        KTest.ExpectEqual(0L, ProcessLifecycle.Kill(a, Signals.SIGKILL), "kill the first");
+        KTest.ExpectEqual(0L, ProcessLifecycle.Kill(b, Signals.SIGKILL), "kill the second");
+        KTest.ExpectEqual((long)WaitStatus.Killed(Signals.SIGKILL), ProcessLifecycle.WaitAndReap(a), "first spinner killed");
+        KTest.ExpectEqual((long)WaitStatus.Killed(Signals.SIGKILL), ProcessLifecycle.WaitAndReap(b), "second spinner killed");
+        KTest.Assert(Scheduler.Preemptions >= preemptions + 2, "the tick switched away from both spinners");
+        KTest.ExpectEqual(-3L, ProcessLifecycle.Kill(a, Signals.SIGKILL), "a reaped pid is gone (ESRCH)");
     }
 
     static void NoLeak()
