@@ -1,10 +1,12 @@
 // stdin/stdout/stderr: the kernel console. Output goes to serial and the screen through
-// KernelConsole. Input is a small line discipline over the polled serial port (until the
-// shell branch's input path lands): bytes are echoed, Backspace/DEL erase, Enter (CR or LF)
-// ends a line, Ctrl-D hands over what is typed (an empty line then reads as end of file).
-// A read waits, yielding to other tasks, until a line is complete.
+// KernelConsole. Input is a small line discipline (canonical mode) over the console input
+// queue that the serial and keyboard interrupts fill (drivers/Console/ConsoleInput): bytes are
+// echoed, Backspace/DEL erase, Enter (CR or LF) ends a line, Ctrl-D hands over what is typed
+// (an empty line then reads as end of file). A read waits until a line is complete: it yields
+// to other tasks, or halts with interrupts on until the next one.
 using Kernel.Arch.X64;
 using Kernel.Diagnostics;
+using Kernel.Drivers.Console;
 using Kernel.Drivers.Serial;
 using Kernel.Tasks;
 
@@ -27,7 +29,7 @@ public static unsafe class ConsoleDevice
         while (s_ready == 0 && !s_endOfFile)
         {
             if (Poll()) continue;
-            if (!Scheduler.Yield()) Cpu.Pause();
+            if (!Scheduler.Yield()) WaitForInterrupt();
         }
         if (s_ready == 0)
         {
@@ -45,11 +47,23 @@ public static unsafe class ConsoleDevice
         return n;
     }
 
-    /// <summary>Takes the bytes the UART holds; true if any arrived.</summary>
+    /// <summary>
+    /// Nothing else to run: let the interrupts in (a syscall runs with them off) and halt until
+    /// one arrives. STI's one-instruction shadow covers the HLT, so none is missed in between.
+    /// </summary>
+    static void WaitForInterrupt()
+    {
+        Cpu.EnableInterrupts();
+        Cpu.Halt();
+        Cpu.DisableInterrupts();
+    }
+
+    /// <summary>Takes what the input queue holds; true if anything arrived.</summary>
     static bool Poll()
     {
         bool any = false;
-        while (s_ready == 0 && !s_endOfFile && Uart16550.TryReadByte(out byte b))
+        SerialInput.Drain(); // the UART's FIFO, in case its interrupt is not on
+        while (s_ready == 0 && !s_endOfFile && ConsoleInput.TryPop(out byte b))
         {
             any = true;
             Accept(b);
