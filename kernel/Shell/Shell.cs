@@ -63,7 +63,8 @@ public static unsafe class Shell
         text.Clear();
     }
 
-    /// <summary>The next input byte; halts between interrupts while there is none. Serial
+    /// <summary>The next input byte; lets runnable processes have the CPU, else halts between
+    /// interrupts while there is none. Serial
     /// bytes normally arrive by IRQ 4; every 50 ticks the port is also polled, so a UART whose
     /// interrupt is not wired still works, only slower.</summary>
     static byte ReadByte()
@@ -80,6 +81,7 @@ public static unsafe class Shell
                 Kernel.Platform.Interrupts.Restore(token);
                 continue;
             }
+            if (Tasks.Scheduler.Yield()) continue; // background processes (run -b) run meanwhile
             Cpu.Halt();
         }
     }

@@ -34,6 +34,9 @@ public static unsafe class ShellCommands
         t.Add(CmdlineCommand.Name, CmdlineCommand.Summary, CmdlineCommand.Usage, &CmdlineCommand.Run);
         t.Add(TestCommand.Name, TestCommand.Summary, TestCommand.Usage, &TestCommand.Run);
         t.Add(BenchCommand.Name, BenchCommand.Summary, BenchCommand.Usage, &BenchCommand.Run);
+        t.Add(RunCommand.Name, RunCommand.Summary, RunCommand.Usage, &RunCommand.Run);
+        t.Add(PsCommand.Name, PsCommand.Summary, PsCommand.Usage, &PsCommand.Run);
+        t.Add(KillCommand.Name, KillCommand.Summary, KillCommand.Usage, &KillCommand.Run);
         t.Add(EchoCommand.Name, EchoCommand.Summary, EchoCommand.Usage, &EchoCommand.Run);
         t.Add(ClearCommand.Name, ClearCommand.Summary, ClearCommand.Usage, &ClearCommand.Run);
         t.Add(RebootCommand.Name, RebootCommand.Summary, RebootCommand.Usage, &RebootCommand.Run);

@@ -29,6 +29,8 @@ public unsafe struct Process
     public ulong SignalMask;
     /// <summary>A fatal signal sent by Kill, acted on when the process next leaves the kernel.</summary>
     public int PendingSignal;
+    /// <summary>Started in the background (shell `run -b`): reaped by ReapBackground, not waited for.</summary>
+    public bool Background;
     public UserAddressSpace Memory;
     public int NameLength;
     public fixed byte Name[NameCapacity];

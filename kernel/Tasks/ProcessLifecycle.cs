@@ -86,6 +86,22 @@ public static unsafe class ProcessLifecycle
         if (p->PendingSignal != 0 && !p->IsKernelTask) ExitCurrent(WaitStatus.Killed(p->PendingSignal));
     }
 
+    /// <summary>Reaps one background process that has ended: its pid and wait status, or false.</summary>
+    public static bool ReapBackground(out int pid, out int status)
+    {
+        pid = 0;
+        status = 0;
+        for (int i = 1; i < ProcessTable.MaxTasks; i++)
+        {
+            Process* p = ProcessTable.Slot(i);
+            if (p == null || !p->Background || p->State != TaskState.Zombie) continue;
+            pid = p->Pid;
+            status = WaitAndReap(pid);
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>Lets other tasks run until <paramref name="pid"/> has ended; then frees what is
     /// left of it and returns its wait status (or -ESRCH if there is no such process).</summary>
     public static int WaitAndReap(int pid)

@@ -39,7 +39,7 @@ public static class Program
                 return 2;
         }
         bool shell = options.Command == "shell" || options.Command == "all";
-        if (jobs.Count == 0 && !shell)
+        if (jobs.Count == 0 && !shell && options.Command != "user")
         {
             Console.Error.WriteLine("harness: no boot selected (check --only)");
             return 2;
@@ -64,6 +64,7 @@ public static class Program
         var runner = new BootRunner(images, launcher, options.Command == "boot" ? 1 : options.Jobs, echo);
         await runner.RunAsync(jobs, summary, interrupt.Token);
         if (shell) ShellChecks.Run(options, images, launcher, summary, interrupt.Token);
+        if (options.Command == "user" || options.Command == "all") UserSession.Run(options, images, launcher, summary, interrupt.Token);
         summary.PrintTotals();
         return summary.Failed == 0 && !interrupt.IsCancellationRequested ? 0 : 1;
     }

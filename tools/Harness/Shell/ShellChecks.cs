@@ -357,7 +357,7 @@ public static class ShellChecks
         return null;
     }
 
-    static void RunSession(BootSpec spec, Options options, ImageBuilder images, QemuLauncher launcher, List<BootVerdict> summary,
+    public static void RunSession(BootSpec spec, Options options, ImageBuilder images, QemuLauncher launcher, List<BootVerdict> summary,
         CancellationToken interrupt, bool debugExit, IEnumerable<string>? extra, IReadOnlyList<ShellCheck> checks)
     {
         ImageResult image = images.Get(spec.Cmdline);
