@@ -9,6 +9,7 @@ using Kernel.Diagnostics.Testing;
 using Kernel.Memory;
 using Kernel.Memory.Physical;
 using Kernel.Memory.Slab;
+using Kernel.Runtime;
 
 namespace Kernel.Tests.InGuest;
 
@@ -34,6 +35,9 @@ public static unsafe class SlabSuite
         suite.Add("destroy_reports_leaks", &DestroyReportsLeaks);
         suite.Add("exhaustion_returns_null", &Exhaustion);
         suite.Add("slabinfo_text", &SlabInfo);
+        suite.Add("new_comes_from_kmalloc_zeroed", &NewFromKmallocZeroed);
+        suite.Add("new_of_a_hot_type_uses_its_cache", &NewOfHotType);
+        suite.Add("free_of_a_boot_heap_object_is_ignored", &FreeBootHeapObject);
     }
 
     static SlabAllocator* S => SlabSetup.Slab;
@@ -362,5 +366,76 @@ public static unsafe class SlabSuite
         KTest.Assert(Contains(buffer, text.Length, "kmalloc-64 "), "lists kmalloc-64");
         KTest.Assert(Contains(buffer, text.Length, "kmem_cache "), "lists the cache of caches");
         KTest.Assert(!text.Truncated, "fits 4 KiB");
+    }
+
+    // ---- C# objects ---------------------------------------------------------------------------
+
+    sealed class Node
+    {
+        public ulong Value;
+        public Node Next;
+        public int Depth;
+    }
+
+    static void NewFromKmallocZeroed()
+    {
+        ulong before = ObjectHeap.SlabAllocations;
+        for (int round = 0; round < 3; round++)
+        {
+            byte[] bytes = new byte[200];
+            KTest.Assert(Kmem.Ksize(ObjectRef.AddressOf(bytes)) != 0, "a byte[] comes from kmalloc");
+            for (int i = 0; i < bytes.Length; i++)
+                if (bytes[i] != 0) KTest.Fail("new byte[] not zeroed (poisoning must not show through)");
+            for (int i = 0; i < bytes.Length; i++) bytes[i] = 0x6b;
+            ObjectHeap.Free(bytes);
+        }
+        var n = new Node();
+        KTest.ExpectEqual(0UL, n.Value, "fields zeroed");
+        KTest.Assert(n.Next == null, "references null");
+        ObjectHeap.Free(n);
+        KTest.Assert(ObjectHeap.SlabAllocations >= before + 4, "counted as slab allocations");
+    }
+
+    static void NewOfHotType()
+    {
+        var sample = new Node();
+        Internal.Runtime.MethodTable* type = TypeCaches.TypeOf(sample);
+        ObjectHeap.Free(sample);                        // (under P its type pointer is poison now)
+        SlabCache* c = TypeCaches.Create(type, "test_node");
+        KTest.Assert(c != null, "type cache created");
+        KTest.Assert(TypeCaches.Find(type) == c, "registered");
+        ulong active = c->ActiveObjects;
+        Node head = null;
+        for (int i = 0; i < 100; i++)
+        {
+            var node = new Node();
+            KTest.ExpectEqual(0UL, node.Value, "zeroed");
+            node.Value = (ulong)i;
+            node.Next = head;
+            head = node;
+        }
+        KTest.ExpectEqual(active + 100, c->ActiveObjects, "100 objects from the type's cache");
+        ulong sum = 0;
+        while (head != null)
+        {
+            Node next = head.Next;
+            sum += head.Value;
+            ObjectHeap.Free(head);
+            head = next;
+        }
+        KTest.ExpectEqual(4950UL, sum, "contents kept");
+        KTest.ExpectEqual(active, c->ActiveObjects, "all freed");
+    }
+
+    static void FreeBootHeapObject()
+    {
+        ulong ignored = ObjectHeap.BootFreesIgnored, reports = S->Reports;
+        object early = ObjectHeap.FirstBootObject;
+        KTest.Assert(early != null, "the boot heap holds objects made before slab");
+        ulong firstWord = *(ulong*)ObjectRef.AddressOf(early);
+        ObjectHeap.Free(early);
+        KTest.ExpectEqual(ignored + 1, ObjectHeap.BootFreesIgnored, "kept and counted");
+        KTest.ExpectEqual(reports, S->Reports, "nothing reported");
+        KTest.ExpectEqual(firstWord, *(ulong*)ObjectRef.AddressOf(early), "the object is intact");
     }
 }

@@ -21,6 +21,10 @@ public static unsafe class BenchRegistry
         Add(new Benchmark("buddy.pcp_burst", "order-0 alloc+free in bursts of 256 (per-CPU refill and drain)", &BuddyBenchmarks.PerCpuBurst, 51_200));
         Add(new Benchmark("buddy.direct_alloc_free", "order-0 alloc+free on the buddy free lists", &BuddyBenchmarks.DirectAllocFree, 200_000));
         Add(new Benchmark("buddy.order3_alloc_free", "order-3 alloc+free through the per-CPU cache", &BuddyBenchmarks.Order3AllocFree, 100_000));
+        Add(new Benchmark("slab.cache_alloc_free", "kmem_cache_alloc+free of a 64-byte object (sheaf fast path)", &SlabBenchmarks.CacheAllocFree, 500_000));
+        Add(new Benchmark("slab.kmalloc_free_64", "kmalloc(64)+kfree (size table, descriptor lookup, sheaf)", &SlabBenchmarks.KmallocFree64, 500_000));
+        Add(new Benchmark("slab.kmalloc_burst_256", "kmalloc(256)+kfree in bursts of 256 (sheaf refill and flush)", &SlabBenchmarks.KmallocBurst, 102_400));
+        Add(new Benchmark("slab.kmalloc_large_16k", "kmalloc(16384)+kfree (order-2 buddy block)", &SlabBenchmarks.KmallocLarge, 100_000));
     }
 
     static void Add(Benchmark b)

@@ -64,6 +64,7 @@ public unsafe struct FrameMap
 
     /// <summary>The descriptor of <paramref name="pfn"/>, or null when the frame is not RAM
     /// (no section, outside the section's array, or a hole inside it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly PageDescriptor* Lookup(ulong pfn)
     {
         ulong s = pfn >> SectionShift;

@@ -9,6 +9,7 @@
 //   [requested size, kmalloc caches with Z]  [alloc track, free track: U]  [padding to Stride]
 // Without debug options and constructor the free pointer is the object's first word, and the
 // slot is just the object rounded up to its alignment.
+using System.Runtime.CompilerServices;
 using Kernel.Memory.Physical;
 using Kernel.Platform;
 
@@ -44,8 +45,16 @@ public unsafe struct SlabCache
     public const int MaxNameLength = 31;
     /// <summary>Slabs are at most 2^3 pages (32 KiB): object offsets fit the descriptor's 16 bits.</summary>
     public const int MaxOrder = 3;
-    /// <summary>Empty slabs kept per cache before pages go back to the page allocator.</summary>
-    public const int DefaultMinEmpty = 2;
+    /// <summary>Empty slabs kept per cache before pages go back to the page allocator: Linux's
+    /// min_partial, log2(size) / 2 within [5, 10], so a burst does not grow and release the
+    /// same slabs over and over.</summary>
+    public static uint MinEmptyFor(uint stride)
+    {
+        uint log = 0;
+        while ((1u << (int)(log + 1)) <= stride) log++;
+        uint n = log / 2;
+        return n < 5 ? 5 : n > 10 ? 10 : n;
+    }
 
     // ---- hot: read by the fast path ----
     public CpuSheaves* Cpus;            // [CpuLocal.MaxCpus]
@@ -56,7 +65,8 @@ public unsafe struct SlabCache
     public uint SlabBytes;              // PAGE_SIZE << Order
     public uint ObjectsPerSlab;
     public int StrideShift;             // Stride = odd << StrideShift
-    public uint Padding0;
+    public uint ObjectsBytes;           // ObjectsPerSlab * Stride
+    public ulong StrideLowMask;         // (1 << StrideShift) - 1
     public ulong OddInverse, OddLimit;  // exact divisibility test by the odd part of Stride
     public SlabAllocator* Allocator;
 
@@ -158,6 +168,8 @@ public unsafe struct SlabCache
         uint odd = Stride;
         while ((odd & 1) == 0) { odd >>= 1; shift++; }
         StrideShift = shift;
+        StrideLowMask = (1UL << shift) - 1;
+        ObjectsBytes = ObjectsPerSlab * Stride;
         // Inverse of the odd part modulo 2^64 (Newton: each step doubles the correct bits).
         ulong inv = odd;
         for (int i = 0; i < 5; i++)
@@ -207,12 +219,11 @@ public unsafe struct SlabCache
 
     /// <summary>True when <paramref name="offsetInSlab"/> is the start of an object.
     /// One subtraction, one compare, a mask and a multiply: no division.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsObjectStart(ulong offsetInSlab)
     {
         ulong o = offsetInSlab - ObjectOffset;      // wraps to huge when before the first object
-        if (o >= (ulong)ObjectsPerSlab * Stride)
-            return false;
-        if ((o & ((1UL << StrideShift) - 1)) != 0)
+        if (o >= ObjectsBytes || (o & StrideLowMask) != 0)
             return false;
         return (o >> StrideShift) * OddInverse <= OddLimit;
     }

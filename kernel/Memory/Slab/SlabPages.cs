@@ -10,6 +10,7 @@
 // A free object holds the next free object's address, hardened as Linux does
 // (SLAB_FREELIST_HARDENED): stored = next ^ cache secret ^ byte-swapped address of the slot, so
 // a stray write of a plausible pointer, or a leaked stored value, does not steer allocation.
+using System.Runtime.CompilerServices;
 using Kernel.Memory.Physical;
 
 namespace Kernel.Memory.Slab;
@@ -19,17 +20,24 @@ internal static unsafe class SlabPages
     internal const uint NoFreeObject = 0xFFFF;
     const uint NoFrame = PageDescriptor.NoFrame;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint InUse(PageDescriptor* d) => d->Private & 0xFFFF;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint FirstFree(PageDescriptor* d) => d->Private >> 16;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void SetState(PageDescriptor* d, uint inUse, uint firstFree) => d->Private = inUse | (firstFree << 16);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static PageDescriptor* At(SlabCache* c, uint pfn) => c->Allocator->Source.Frames.At(pfn);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static byte* Base(uint headPfn) => (byte*)PhysicalMap.ToVirtual((ulong)headPfn << PageGeometry.PageShift);
 
     /// <summary>Head-frame pfn of the slab holding <paramref name="obj"/> (trusted: one of ours).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static uint HeadPfn(SlabCache* c, void* obj) =>
         (uint)(PhysicalMap.ToPhysical(obj) >> PageGeometry.PageShift) & ~(c->Pages - 1);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Swab(ulong x)
     {
         x = (x >> 32) | (x << 32);
@@ -37,7 +45,9 @@ internal static unsafe class SlabPages
         return ((x & 0xFF00FF00FF00FF00) >> 8) | ((x & 0x00FF00FF00FF00FF) << 8);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong* FreePointerOf(SlabCache* c, byte* obj) => (ulong*)(obj - c->ObjectOffset + c->FreePointerOffset);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Encode(SlabCache* c, ulong next, ulong* at) => next ^ c->Secret ^ Swab((ulong)at);
 
     // ---- lists ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // The allocation entry points ILC's generated code calls for `new`. Objects are never moved or
-// collected: whoever creates one owns it (see kernel/Runtime/README.md). The memory comes from
-// ObjectHeap, which is zeroed, so `new` always yields zeroed fields.
+// collected: whoever creates one owns it and frees it with ObjectHeap.Free (see
+// kernel/Runtime/README.md). The memory comes from ObjectHeap (kmalloc or a type cache once slab
+// is up, the boot heap before), always zeroed, so `new` yields zeroed fields.
 using System.Runtime;
 using Internal.Runtime;
 using Kernel.Diagnostics;
@@ -29,7 +30,7 @@ internal static unsafe class Allocation
 
     static void* AllocateObject(MethodTable* type, ulong size)
     {
-        void* obj = ObjectHeap.Allocate(size);
+        void* obj = ObjectHeap.AllocateObject(type);
         if (obj == null) Panic.Halt("out of memory allocating an object");
         *(MethodTable**)obj = type;
         return obj;
