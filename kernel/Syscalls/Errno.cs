@@ -5,7 +5,7 @@ namespace Kernel.Syscalls;
 public static class Errno
 {
     public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, E2BIG = 7, ENOEXEC = 8, EBADF = 9,
-        ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17, ENOTDIR = 20, EISDIR = 21,
+        ECHILD = 10, EAGAIN = 11, ENOMEM = 12, EACCES = 13, EFAULT = 14, EEXIST = 17, ENODEV = 19, ENOTDIR = 20, EISDIR = 21,
         EINVAL = 22, EMFILE = 24, ENOTTY = 25, ESPIPE = 29, EROFS = 30, ERANGE = 34, ENAMETOOLONG = 36,
         ENOSYS = 38, ENOTEMPTY = 39, EOVERFLOW = 75;
 
@@ -24,6 +24,7 @@ public static class Errno
             case ECHILD: return "ECHILD";
             case EAGAIN: return "EAGAIN";
             case ENOMEM: return "ENOMEM";
+            case ENODEV: return "ENODEV";
             case EACCES: return "EACCES";
             case EFAULT: return "EFAULT";
             case EEXIST: return "EEXIST";

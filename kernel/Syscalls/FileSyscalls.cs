@@ -110,7 +110,7 @@ public static unsafe class FileSyscalls
     internal static long ReadConsole(ulong buffer, ulong count)
     {
         if (count == 0) return UserMemory.RangeOk(buffer, 0) ? 0 : -Errno.EFAULT;
-        if (UserMemory.CheckAccessible(Scheduler.Current->Memory.Root, buffer, count, write: true) != 0) return -Errno.EFAULT;
+        if (Tasks.Vm.UserPages.FaultIn(Scheduler.Current, buffer, count, write: true) != 0) return -Errno.EFAULT;
         byte* chunk = stackalloc byte[ChunkBytes];
         int n = ConsoleDevice.Read(chunk, count < ChunkBytes ? (int)count : ChunkBytes);
         long r = UserMemory.CopyTo(buffer, chunk, (ulong)n);

@@ -9,8 +9,8 @@ namespace Kernel.Syscalls;
 
 public static unsafe class SyscallDispatch
 {
-    public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Stat = 4, Fstat = 5, Lstat = 6, Lseek = 8, Mmap = 9, Brk = 12,
-        RtSigaction = 13, RtSigprocmask = 14, Ioctl = 16, Pread64 = 17, Readv = 19, Writev = 20, SchedYield = 24,
+    public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Stat = 4, Fstat = 5, Lstat = 6, Lseek = 8, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12,
+        RtSigaction = 13, RtSigprocmask = 14, Ioctl = 16, Pread64 = 17, Readv = 19, Writev = 20, SchedYield = 24, Mremap = 25, Madvise = 28,
         Nanosleep = 35, Getpid = 39, Exit = 60, Uname = 63, Getppid = 110, ArchPrctl = 158, Reboot = 169,
         Gettid = 186, Fcntl = 72, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ExitGroup = 231, Openat = 257,
         Newfstatat = 262, Getrandom = 318;
@@ -38,8 +38,12 @@ public static unsafe class SyscallDispatch
             case Fstat: return FileSyscalls.Fstat((int)a0, a1);
             case Lstat: return FileSyscalls.NewFstatAt(-100, a0, a1, 0); // no symbolic links yet
             case Lseek: return FileSyscalls.Seek((int)a0, (long)a1, (int)a2);
-            case Mmap: return SystemSyscalls.NoMemoryYet();
-            case Brk: return SystemSyscalls.NoMemoryYet();
+            case Mmap: return MemorySyscalls.Mmap(a0, a1, a2, a3, (int)a4, a5);
+            case Mprotect: return MemorySyscalls.Mprotect(a0, a1, a2);
+            case Munmap: return MemorySyscalls.Munmap(a0, a1);
+            case Brk: return MemorySyscalls.Brk(a0);
+            case Mremap: return MemorySyscalls.Mremap(a0, a1, a2, a3, a4);
+            case Madvise: return MemorySyscalls.Madvise(a0, a1, a2);
             case RtSigaction: return ProcessSyscalls.SigAction((int)a0, a1, a2, a3);
             case RtSigprocmask: return ProcessSyscalls.SigProcMask((int)a0, a1, a2, a3);
             case Ioctl: return FileSyscalls.Ioctl((int)a0, (uint)a1, a2);

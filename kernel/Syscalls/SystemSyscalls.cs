@@ -1,4 +1,4 @@
-// uname, clocks and sleeping, getrandom, reboot, and the memory calls that wait for VMAs.
+// uname, clocks and sleeping, getrandom, reboot.
 using Kernel.Arch.X64;
 using Kernel.Diagnostics;
 using Kernel.Tasks;
@@ -94,8 +94,4 @@ public static unsafe class SystemSyscalls
                 return -Errno.EINVAL;
         }
     }
-
-    /// <summary>brk and mmap arrive with the VMA issue; until then they fail the way a full
-    /// address space does, and musl's malloc reports no memory.</summary>
-    public static long NoMemoryYet() => -Errno.ENOMEM;
 }

@@ -31,7 +31,10 @@ public unsafe struct Process
     public int PendingSignal;
     /// <summary>Started in the background (shell `run -b`): reaped by ReapBackground, not waited for.</summary>
     public bool Background;
+    /// <summary>The page tables (root) of the user half.</summary>
     public UserAddressSpace Memory;
+    /// <summary>The VMAs and layout (brk, stack, mmap base); page work goes to Memory (UserPages).</summary>
+    public VmSpace Vm;
     public int NameLength;
     public fixed byte Name[NameCapacity];
     /// <summary>rt_sigaction records: handler, flags, restorer, mask per signal (1..64).</summary>

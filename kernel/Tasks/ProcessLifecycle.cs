@@ -24,6 +24,7 @@ public static unsafe class ProcessLifecycle
         if (p->IsKernelTask) Panic.Halt("tasks: the kernel task tried to exit");
         p->Files.CloseAll();
         Cpu.WriteCr3(KernelAddressSpace.Root);
+        p->Vm.Destroy();
         var frames = PhysicalPages.Frames;
         var status = p->Memory.Destroy(in frames);
         if (status != Arch.X64.Paging.PagingStatus.Ok)
@@ -36,7 +37,7 @@ public static unsafe class ProcessLifecycle
     /// A CPU exception in ring 3: one report line, then the process dies of the signal Linux
     /// would send. Registered as Exceptions' user-fault hook; never returns.
     /// </summary>
-    public static void KillForFault(InterruptFrame* frame)
+    public static void KillForFault(InterruptFrame* frame, string code)
     {
         Process* p = Scheduler.Current;
         int vector = (int)frame->Vector;
@@ -61,8 +62,34 @@ public static unsafe class ProcessLifecycle
         line.AppendFormatted(frame->Rip, "x16");
         line.AppendLiteral(", RSP ");
         line.AppendFormatted(frame->Rsp, "x16");
+        if (code != null)
+        {
+            line.AppendLiteral(", ");
+            line.AppendLiteral(code);
+        }
         Log.Warning(ref line);
         ExitCurrent(WaitStatus.Killed(signal));
+    }
+
+    static ulong s_oomKills;
+    public static ulong OomKills => s_oomKills;
+
+    /// <summary>No frame left for a page the process needs: Linux's OOM killer picks it (the
+    /// one allocating), reports it and kills it with SIGKILL; exit gives every frame back.</summary>
+    public static void KillForOom(Process* p)
+    {
+        s_oomKills++;
+        var line = new LogLine(0, 0);
+        line.AppendLiteral("Out of memory: Killed process ");
+        line.AppendFormatted(p->Pid);
+        line.AppendLiteral(" (");
+        for (int i = 0; i < p->NameLength; i++) line.AppendFormatted((char)p->Name[i]);
+        line.AppendLiteral(") total-vm:");
+        line.AppendFormatted(p->Vm.TotalPages * 4);
+        line.AppendLiteral("kB, user frames in use:");
+        line.AppendFormatted(Vm.UserFrames.Live);
+        Log.Error(ref line);
+        ExitCurrent(WaitStatus.Killed(Signals.SIGKILL));
     }
 
     /// <summary>

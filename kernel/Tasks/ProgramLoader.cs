@@ -1,6 +1,6 @@
 // Creates a process from an initrd file: validate the ELF (ElfImage), build the address space
-// (segments with their permissions, bss zeroed, a 128 KiB stack under the user limit, its
-// executability from PT_GNU_STACK), the initial stack (InitialStack), a kernel stack from
+// (segments as VMAs with their permissions, bss zeroed, the break after them, a 128 KiB growsdown
+// stack VMA under the user limit, its executability from PT_GNU_STACK), the initial stack (InitialStack), a kernel stack from
 // vmalloc, and the first return to ring 3 (TaskStack). Any failure undoes everything and
 // returns a Linux errno with a one-line reason on the log.
 using Kernel.Arch.X64;
@@ -11,6 +11,7 @@ using Kernel.Fs;
 using Kernel.Memory;
 using Kernel.Memory.Virtual;
 using Kernel.Tasks.Elf;
+using Kernel.Tasks.Vm;
 
 namespace Kernel.Tasks;
 
@@ -21,6 +22,7 @@ public static unsafe class ProgramLoader
     public const ulong KernelStackSize = 32 * 1024;
     const int ENOENT = -2, ENOMEM = -12, EACCES = -13, EAGAIN = -11, ENOEXEC = -8;
     const int StackImagePages = 2; // the argv/envp/auxv image is built in 8 KiB
+    const ulong PageBytes = 4096, PageMask = PageBytes - 1;
 
     /// <summary>Starts <paramref name="path"/> (a normalised initrd path) as a runnable
     /// process; its pid, or a negative errno.</summary>
@@ -47,9 +49,10 @@ public static unsafe class ProgramLoader
         FrameSource frames = PhysicalPages.Frames;
         if (UserAddressSpace.Create(KernelAddressSpace.Root, in frames, out p->Memory) != PagingStatus.Ok)
             return Undo(p, ENOMEM, path, pathLength, "no memory for a page table");
-        if ((error = LoadSegments(&image, file->Data, &p->Memory, in frames)) != 0)
+        UserPages.InitializeSpace(p);
+        if ((error = LoadSegments(&image, file->Data, p)) != 0)
             return Undo(p, error, path, pathLength, "no memory for the program's pages");
-        ulong sp = BuildStack(&image, p, argv, envp, path, pathLength, in frames);
+        ulong sp = BuildStack(&image, p, argv, envp, path, pathLength);
         if (sp == 0) return Undo(p, ENOMEM, path, pathLength, "no memory for the stack, or arguments too long");
 
         void* stack = KernelVmalloc.Allocate(KernelStackSize);
@@ -62,26 +65,69 @@ public static unsafe class ProgramLoader
         return p->Pid;
     }
 
-    static int LoadSegments(ElfImage* image, byte* file, UserAddressSpace* space, in FrameSource frames)
+    /// <summary>Each PT_LOAD segment becomes a private anonymous VMA with its permissions,
+    /// filled at once from the file (the rest of its last page and the bss are zero). A page two
+    /// segments share gets both permissions. The break starts after the last segment.</summary>
+    static int LoadSegments(ElfImage* image, byte* file, Process* p)
     {
+        ulong top = 0;
         for (int i = 0; i < image->SegmentCount; i++)
         {
             ElfSegment* s = image->Segment(i);
-            PageFlags flags = PageFlags.User;
-            if ((s->Flags & ElfImage.FlagWrite) != 0) flags |= PageFlags.Writable;
-            if ((s->Flags & ElfImage.FlagExecute) == 0 && CpuFeatures.NoExecute) flags |= PageFlags.NoExecute;
-            if (space->EnsureRange(s->VirtualAddress, s->VirtualAddress + s->MemorySize, flags, in frames) != PagingStatus.Ok) return ENOMEM;
-            // The frames are zeroed, so whatever lies past p_filesz (the bss) is zero already.
-            if (space->Write(s->VirtualAddress, file + s->FileOffset, s->FileSize) != PagingStatus.Ok) return ENOMEM;
+            int prot = Prot.Read;
+            if ((s->Flags & ElfImage.FlagWrite) != 0) prot |= Prot.Write;
+            if ((s->Flags & ElfImage.FlagExecute) != 0) prot |= Prot.Exec;
+            ulong start = s->VirtualAddress & ~PageMask, end = (s->VirtualAddress + s->MemorySize + PageMask) & ~PageMask;
+            if (start < top)
+            {
+                // The first page is the previous segment's last: give it both permissions.
+                VmArea* shared = p->Vm.Tree.FindContaining(start);
+                if (shared != null && p->Vm.Mprotect(start, PageBytes, shared->Protection | prot) != 0) return ENOMEM;
+                start = top;
+            }
+            if (end > start && p->Vm.Mmap(start, end - start, prot, MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous, null, 0) < 0)
+                return ENOMEM;
+            if (end > top) top = end;
+            for (ulong page = s->VirtualAddress & ~PageMask; page < end; page += PageBytes)
+            {
+                ulong frame = SegmentFrame(p, page);
+                if (frame == 0) return ENOMEM;
+                // Copy the part of [vaddr, vaddr + filesz) that falls in this page.
+                ulong from = page > s->VirtualAddress ? page : s->VirtualAddress;
+                ulong to = s->VirtualAddress + s->FileSize;
+                if (to > page + PageBytes) to = page + PageBytes;
+                if (to > from)
+                    Runtime.Bytes.Copy((byte*)PhysicalMap.ToVirtual(frame) + (from - page), file + s->FileOffset + (from - s->VirtualAddress), to - from);
+            }
         }
+        p->Vm.StartBrk = p->Vm.Brk = top;
         return 0;
     }
 
-    static ulong BuildStack(ElfImage* image, Process* p, StringList* argv, StringList* envp, byte* path, int pathLength, in FrameSource frames)
+    /// <summary>The frame behind a segment page: the one already there, or a new zeroed one
+    /// mapped with its VMA's permissions (private: written later through a fault that reuses it).</summary>
+    static ulong SegmentFrame(Process* p, ulong page)
     {
-        PageFlags flags = PageFlags.User | PageFlags.Writable;
-        if (!image->ExecutableStack && CpuFeatures.NoExecute) flags |= PageFlags.NoExecute;
-        if (p->Memory.EnsureRange(StackTop - StackSize, StackTop, flags, in frames) != PagingStatus.Ok) return 0;
+        if (PageTables.Translate(p->Memory.Root, page, out ulong frame, out PageFlags _, out PageSize _) == PagingStatus.Ok)
+            return frame;
+        VmArea* vma = p->Vm.Tree.FindContaining(page);
+        frame = UserFrames.AllocateZeroed();
+        if (frame == 0 || vma == null) return 0;
+        FrameSource frames = PhysicalPages.Frames;
+        if (PageTables.Map(p->Memory.Root, page, frame, PageSize.Size4K, UserPages.EntryFlags(vma, false), in frames) != PagingStatus.Ok)
+        {
+            UserFrames.Put(frame);
+            return 0;
+        }
+        return frame;
+    }
+
+    /// <summary>The stack: a growsdown VMA of StackSize under StackTop, only the pages of the
+    /// argv/envp/auxv image populated (the rest arrives by faults, and grows down to RLIMIT_STACK).</summary>
+    static ulong BuildStack(ElfImage* image, Process* p, StringList* argv, StringList* envp, byte* path, int pathLength)
+    {
+        int prot = Prot.Read | Prot.Write | (image->ExecutableStack ? Prot.Exec : 0);
+        if (p->Vm.Mmap(StackTop - StackSize, StackSize, prot, MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous | MapFlags.GrowsDown, null, 0) < 0) return 0;
 
         ulong bufferPhysical = PhysicalPages.Allocate(1);
         if (bufferPhysical == 0) return 0;
@@ -101,7 +147,9 @@ public static unsafe class ProgramLoader
         execfn[0] = (byte)'/';
         for (int i = 0; i < pathLength; i++) execfn[i + 1] = path[i];
         ulong sp = InitialStack.Build(buffer, Capacity, StackTop, argv, envp, execfn, pathLength + 1, &aux, random, out ulong used);
+        if (sp != 0 && UserPages.Populate(p, sp, StackTop) != FaultResult.Done) sp = 0;
         if (sp != 0 && p->Memory.Write(sp, buffer + (Capacity - used), used) != PagingStatus.Ok) sp = 0;
+        p->Vm.StartStack = sp;
         PhysicalPages.Free(bufferPhysical, 1);
         return sp;
     }
@@ -109,6 +157,7 @@ public static unsafe class ProgramLoader
     static int Undo(Process* p, int error, byte* path, int pathLength, string why)
     {
         FrameSource frames = PhysicalPages.Frames;
+        p->Vm.Destroy();
         p->Memory.Destroy(in frames);
         ProcessTable.Release(p);
         return Report(error, path, pathLength, why);

@@ -14,7 +14,7 @@ public static unsafe class TaskSetup
     {
         SyscallGate.Initialize();
         Scheduler.Initialize();
-        Exceptions.UserFaultHandler = &ProcessLifecycle.KillForFault;
+        Vm.PageFaultHandler.Install();
         Initrd.Initialize(BootData.Info);
         Log.Info($"tasks: SYSCALL gate at ring 0, user half [{Memory.Virtual.UserAddressSpace.Start:x}, {Memory.Virtual.UserAddressSpace.End:x}), random source {(RandomSource.HasHardwareSource ? "RDRAND" : "TSC (weak)")}");
     }

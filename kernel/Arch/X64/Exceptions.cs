@@ -18,6 +18,11 @@ public static unsafe class Exceptions
     /// Set by the task layer; until then a user-mode exception is reported like any other.</summary>
     public static delegate*<InterruptFrame*, void> UserFaultHandler;
 
+    /// <summary>Called for a kernel-mode page fault on a user address (copy_to_user and friends
+    /// touching a page not yet faulted in): true when the page is now mapped and the access may
+    /// be retried; false sends it on to the exception table (-EFAULT).</summary>
+    public static delegate*<InterruptFrame*, ulong, bool> KernelUserPageFaultHandler;
+
     public static string Mnemonic(int vector) => vector switch
     {
         0 => "#DE", 1 => "#DB", 2 => "NMI", 3 => "#BP", 4 => "#OF", 5 => "#BR", 6 => "#UD", 7 => "#NM",
@@ -46,6 +51,11 @@ public static unsafe class Exceptions
         {
             UserFaultHandler(frame);
             return;
+        }
+        if (vector == PageFault && KernelUserPageFaultHandler != null)
+        {
+            ulong address = Cpu.ReadCr2();
+            if (address < SyscallGate.UserLimit && ExceptionTable.FindFixup(frame->Rip) != 0 && KernelUserPageFaultHandler(frame, address)) return;
         }
         if ((vector == PageFault || vector == GeneralProtection) && ExceptionTable.TryFixup(frame)) return;
 

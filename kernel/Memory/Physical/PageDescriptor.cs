@@ -40,6 +40,11 @@ public enum FrameFlags : ushort
     KmallocLarge = 1 << 9,
     /// <summary>Slab head whose free list was found corrupt: its lost objects are never handed out again.</summary>
     SlabCorrupt = 1 << 10,
+
+    // Owner bits in use (kernel/Tasks, user memory):
+    /// <summary>A frame mapped into user address spaces: Private counts its mappings (page
+    /// tables entries pointing at it), so a frame shared after fork is freed exactly once.</summary>
+    UserPage = 1 << 11,
 }
 
 /// <summary>

@@ -16,8 +16,9 @@ public unsafe struct VmPageOps
     /// entries (write access may be withheld for copy-on-write pages).</summary>
     public delegate*<void*, VmArea*, ulong, ulong, void> Protect;
 
-    /// <summary>mremap: move the entries of [oldStart, oldStart + length) to newStart (the
-    /// destination is unmapped; the VMA at the destination already exists).</summary>
+    /// <summary>mremap: Move(context, oldStart, newStart, length) moves the entries of
+    /// [oldStart, oldStart + length) to newStart (the destination is unmapped; the VMA at the
+    /// destination already exists).</summary>
     public delegate*<void*, ulong, ulong, ulong, void> Move;
 
     /// <summary>MADV_DONTNEED / MADV_FREE: drop the pages of [start, end) of <c>vma</c>; private

@@ -25,7 +25,7 @@ public static unsafe class PsCommand
             string state = p->State == TaskState.Running ? "running" : p->State == TaskState.Runnable ? "runnable" : p->State == TaskState.Zombie ? "zombie" : "free";
             output.Append(state);
             for (int k = state.Length; k < 9; k++) output.Append(' ');
-            output.AppendDecimal(p->Memory.Pages, 6, ' ');
+            output.AppendDecimal((long)p->Vm.TotalPages, 6, ' ');
             output.Append(' ');
             if (p->IsKernelTask) output.Append("[kernel]");
             else output.AppendBytes(p->Name, p->NameLength);
