@@ -1,5 +1,4 @@
-// One process (one thread: no clone yet). Lives in a zeroed buddy page until the slab lands
-// (ProcessTable owns it). The kernel stack comes from vmalloc with a guard page below it; its
+// One process (one thread: no clone yet), from the task_struct kmem_cache (ProcessTable owns it). The kernel stack comes from vmalloc with a guard page below it; its
 // top holds the user frame and the user's FPU image whenever the process is in the kernel.
 using System.Runtime.InteropServices;
 using Kernel.Fs;

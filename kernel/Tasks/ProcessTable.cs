@@ -1,9 +1,8 @@
 // Every task: slot 0 is the kernel task (the boot thread, pid 0, which spawns init and reaps),
-// the other slots hold processes. A process lives in one zeroed buddy page (until the slab
-// allocator lands); pids count up from 1 and are not reused while the kernel runs.
-using Kernel.Boot.Memory;
+// the other slots hold processes. A process comes from its own kmem_cache ("task_struct", as
+// in Linux); pids count up from 1 and are not reused while the kernel runs.
 using Kernel.Diagnostics;
-using Kernel.Memory;
+using Kernel.Memory.Slab;
 
 namespace Kernel.Tasks;
 
@@ -17,6 +16,7 @@ public static unsafe class ProcessTable
     static int s_nextPid = 1;
     static int s_live;
     static ulong s_created, s_reaped;
+    static SlabCache* s_cache;
 
     public static Process* KernelTask { get { fixed (Process* k = &s_kernelTask) return k; } }
     public static int Live => s_live;
@@ -25,7 +25,8 @@ public static unsafe class ProcessTable
 
     public static void Initialize()
     {
-        if (sizeof(Process) > 4096) Panic.Halt("tasks: struct Process outgrew its page");
+        s_cache = Kmem.CreateCache("task_struct", (uint)sizeof(Process), 64, SlabFlags.HwCacheAlign, null);
+        if (s_cache == null) Panic.Halt("tasks: no kmem_cache for processes");
         Process* k = KernelTask;
         k->Pid = 0;
         k->State = TaskState.Running;
@@ -53,9 +54,9 @@ public static unsafe class ProcessTable
         for (int i = 1; i < MaxTasks; i++)
         {
             if (s_slots.Entries[i] != 0) continue;
-            ulong page = PhysicalPages.AllocateZeroed();
-            if (page == 0) return null;
-            var p = (Process*)PhysicalMap.ToVirtual(page);
+            var p = (Process*)KmemCache.Alloc(s_cache);
+            if (p == null) return null;
+            Runtime.Bytes.Zero(p, (ulong)sizeof(Process));
             p->Pid = s_nextPid++;
             s_slots.Entries[i] = (ulong)p;
             s_live++;
@@ -65,7 +66,7 @@ public static unsafe class ProcessTable
         return null;
     }
 
-    /// <summary>Takes a process out of the table and frees its page (its stack and memory are gone already).</summary>
+    /// <summary>Takes a process out of the table and frees it (its stack and memory are gone already).</summary>
     public static void Release(Process* p)
     {
         for (int i = 1; i < MaxTasks; i++)
@@ -74,7 +75,7 @@ public static unsafe class ProcessTable
             s_slots.Entries[i] = 0;
             s_live--;
             s_reaped++;
-            PhysicalPages.Free(PhysicalMap.ToPhysical(p));
+            KmemCache.Free(s_cache, p);
             return;
         }
         Panic.Halt("tasks: releasing a process that is not in the table");
