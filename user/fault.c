@@ -2,6 +2,7 @@
 // sends (reported as init's status 128 + signal) and keep running. argv[1] picks the fault.
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef void (*function)(void);
 
@@ -43,6 +44,19 @@ int main(int argc, char **argv)
     if (strcmp(what, "int3") == 0) { __asm__ volatile("int3"); return 5; }
     if (strcmp(what, "privileged") == 0) { __asm__ volatile("cli"); return 6; }
     if (strcmp(what, "stack-overflow") == 0) return recurse(0);
+    if (strcmp(what, "use-after-munmap") == 0)
+    {
+        volatile char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        p[0] = 1;
+        munmap((void *)p, 4096);
+        return p[0];
+    }
+    if (strcmp(what, "write-readonly-mapping") == 0)
+    {
+        volatile char *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        p[0] = 1;
+        return 7;
+    }
     printf("fault: unknown fault '%s'\n", what);
     return 100;
 }

@@ -52,6 +52,9 @@ public static class UserPrograms
         Fault("int3", Sigtrap, "SIGTRAP", "#BP"),
         Fault("privileged", Sigsegv, "SIGSEGV", "#GP"),
         Fault("stack-overflow", Sigsegv, "SIGSEGV", "#PF"),
+        Fault("use-after-munmap", Sigsegv, "SIGSEGV", "#PF"),
+        Fault("write-readonly-mapping", Sigsegv, "SIGSEGV", "#PF"),
+        new UserProgram("user-memory", "init=/bin/memory", 0, new[] { @"^memory: \d+ checks, 0 failed$" }),
     };
 
     /// <summary>QEMU's exit status for a kernel that wrote n to isa-debug-exit.</summary>
