@@ -10,7 +10,7 @@
 ; The per-CPU area (kernel/Arch/X64/PerCpu.cs) is reached through GS in kernel mode; SWAPGS runs
 ; only on entry from and return to ring 3, so the user's GS base is never used by the kernel.
 bits 64
-extern syscall_dispatch, smap_clac_enabled
+extern syscall_dispatch, smap_clac_enabled, user_return_fault
 global syscall_entry, syscall_entry_address, user_return, task_start_address, switch_context
 global copy_user_bytes, strncpy_user
 
@@ -116,7 +116,16 @@ user_return:
     pop rax
     add rsp, 16
     swapgs
+.iret_instruction:
     iretq
+    ; IRET itself faulted (#GP: a non-canonical RIP, a bad selector): we are still in ring 0
+    ; with the user's GS base. Take the kernel's back and let the task die of SIGSEGV, as
+    ; Linux does for a bad IRET frame; the exception table sends the fault here.
+.iret_fault:
+    swapgs
+    and rsp, -16
+    call user_return_fault              ; never returns
+    ud2
 
 ; A new task's first switch "returns" here with rsp at its fxsave image (a clean FPU state)
 ; and the user frame right above it (kernel/Tasks/TaskStack.cs builds both).
@@ -154,6 +163,14 @@ syscall_entry_address:
 task_start_address:
     lea rax, [rel task_start]
     ret
+
+%macro EXTABLE_ENTRY 2
+    section __ex_table
+    align 8
+    dq %1, %2
+    section .text
+%endmacro
+    EXTABLE_ENTRY user_return.iret_instruction, user_return.iret_fault
 
 ; User-memory copies. The caller (kernel/Arch/X64/UserMemory.cs) has checked that the user
 ; range lies below the user limit and does not wrap; a page that is not mapped, or not

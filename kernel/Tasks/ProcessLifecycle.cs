@@ -93,6 +93,20 @@ public static unsafe class ProcessLifecycle
     }
 
     /// <summary>
+    /// The return to ring 3 could not be made (IRET faulted on the task's frame: a RIP that
+    /// is not canonical, say). boot/syscall.asm comes here from the exception table.
+    /// </summary>
+    [System.Runtime.RuntimeExport("user_return_fault")]
+    static void UserReturnFault()
+    {
+        Process* p = Scheduler.Current;
+        InterruptFrame* frame = TaskStack.UserFrame(p);
+        s_killed++;
+        if (!QuietKills) Log.Warning($"pid {p->Pid}: SIGSEGV: cannot return to ring 3 at RIP {frame->Rip:x16} (IRET refused the frame)");
+        ExitCurrent(WaitStatus.Killed(Signals.SIGSEGV));
+    }
+
+    /// <summary>
     /// Sends a fatal signal (no handlers are run yet): the process dies when it next comes back
     /// towards ring 3 (the end of a syscall, a timer tick in user mode). 0, -ESRCH or -EPERM.
     /// </summary>

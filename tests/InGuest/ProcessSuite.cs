@@ -18,6 +18,8 @@ public static unsafe class ProcessSuite
         suite.Add("exit_status_reported", &ExitStatus);
         suite.Add("registers_preserved_across_syscalls", &Registers);
         suite.Add("fault_kills_only_the_process", &FaultKills);
+        suite.Add("return_rip_non_canonical_goes_by_iret", &NonCanonicalReturn);
+        suite.Add("return_rip_in_kernel_goes_by_iret", &KernelReturn);
         suite.Add("three_processes_round_robin", &RoundRobin);
         suite.Add("timer_preempts_ring3", &Preemption);
         suite.Add("exit_returns_every_frame", &NoLeak);
@@ -58,6 +60,36 @@ public static unsafe class ProcessSuite
         KTest.ExpectEqual((long)WaitStatus.Killed(Signals.SIGSEGV), status, "killed by SIGSEGV");
         KTest.ExpectEqual(139L, WaitStatus.ShellStatus(status), "shell status 139");
         KTest.ExpectEqual(killed + 1, ProcessLifecycle.Killed, "one kill counted");
+    }
+
+    /// <summary>A task whose saved RIP is changed before it first runs: SYSRET must not be used
+    /// (Intel would #GP in ring 0 with the user's stack); IRET refuses a non-canonical RIP and
+    /// the task dies of SIGSEGV, the kernel goes on.</summary>
+    static int RunWithReturnRip(ulong rip)
+    {
+        UserPrograms.RequireInitrd("bin/exit_with");
+        int pid = UserPrograms.Spawn("bin/exit_with");
+        KTest.Assert(pid > 0, "spawn");
+        TaskStack.UserFrame(ProcessTable.Find(pid))->Rip = rip;
+        ProcessLifecycle.QuietKills = true;
+        int status = ProcessLifecycle.WaitAndReap(pid);
+        ProcessLifecycle.QuietKills = false;
+        return status;
+    }
+
+    static void NonCanonicalReturn()
+    {
+        // Hardware raises #GP at the IRET itself (ring 0: the exception-table path in
+        // boot/syscall.asm); QEMU's TCG loads the RIP and faults on the fetch in ring 3. Either
+        // way only the task dies.
+        KTest.ExpectEqual((long)WaitStatus.Killed(Signals.SIGSEGV), RunWithReturnRip(0x0000800000000000), "killed by SIGSEGV");
+        KTest.ExpectEqual(0L, ProcessTable.Live, "reaped");
+    }
+
+    static void KernelReturn()
+    {
+        // Canonical but above the user limit: IRET succeeds, the fetch in ring 3 faults (U/S).
+        KTest.ExpectEqual((long)WaitStatus.Killed(Signals.SIGSEGV), RunWithReturnRip(0xffffffff80100000), "killed by SIGSEGV");
     }
 
     static void RoundRobin()
