@@ -10,8 +10,10 @@ namespace Kernel.Boot.Memory;
 public unsafe struct VmaNodePages
 {
     const ulong PageBytes = 4096;
-    // Each page starts with a link to the next page of the pool; nodes follow.
-    const int HeaderBytes = 16;
+    // Nodes sit in 128-byte slots aligned to cache lines, so a lookup reads one line per node
+    // (VmArea keeps range and links in its first 64 bytes). Slot 0 holds the link to the next
+    // page of the pool: 31 nodes per page.
+    const int SlotBytes = 128;
 
     VmArea* _free;
     void* _pages;
@@ -47,14 +49,14 @@ public unsafe struct VmaNodePages
 
     bool Refill()
     {
+        if (sizeof(VmArea) > SlotBytes) return false; // VmArea outgrew its slot (a host test guards this)
         ulong physical = PhysicalPages.AllocateZeroed();
         if (physical == 0) return false;
         byte* page = (byte*)PhysicalMap.ToVirtual(physical);
         *(void**)page = _pages;
         _pages = page;
         _pageCount++;
-        int size = sizeof(VmArea);
-        for (int offset = HeaderBytes; offset + size <= (int)PageBytes; offset += size)
+        for (int offset = SlotBytes; offset + SlotBytes <= (int)PageBytes; offset += SlotBytes)
         {
             var node = (VmArea*)(page + offset);
             *(VmArea**)node = _free;
