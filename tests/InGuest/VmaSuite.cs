@@ -5,6 +5,7 @@ using Kernel.Boot.Memory;
 using Kernel.Diagnostics;
 using Kernel.Diagnostics.Testing;
 using Kernel.Memory;
+using Kernel.Memory.Slab;
 using Kernel.Memory.Virtual;
 
 namespace Kernel.Tests.InGuest;
@@ -20,6 +21,7 @@ public static unsafe class VmaSuite
     public static void Register(TestSuite suite)
     {
         suite.Add("random_ops_keep_invariants", &RandomOpsKeepInvariants);
+        suite.Add("nodes_from_kmem_cache", &NodesFromKmemCache);
         suite.Add("merge_and_split", &MergeAndSplit);
         suite.Add("errno_for_bad_arguments", &ErrnoForBadArguments);
         suite.Add("max_map_count_65530", &MaxMapCount);
@@ -88,7 +90,30 @@ public static unsafe class VmaSuite
     static void RandomOpsKeepInvariants()
     {
         Setup s = Start();
-        VmSpace* space = s.Space;
+        RandomOps(s.Space);
+        Finish(s);
+    }
+
+    /// <summary>The same run with nodes from the "vm_area_struct" kmem_cache: every object
+    /// goes back to the cache.</summary>
+    static void NodesFromKmemCache()
+    {
+        SlabCache* cache = VmaNodeCache.Cache;
+        if (cache == null) KTest.Skip("slab allocator not up");
+        ulong active = cache->ActiveObjects;
+        ulong page = PhysicalPages.AllocateZeroed();
+        KTest.Assert(page != 0, "a page for the address space");
+        VmSpace* space = (VmSpace*)PhysicalMap.ToVirtual(page);
+        space->Initialize(VmaNodeCache.Allocator, default);
+        RandomOps(space);
+        KTest.ExpectEqual(active + (ulong)space->MapCount, cache->ActiveObjects, "one object per VMA");
+        space->Destroy();
+        KTest.ExpectEqual(active, cache->ActiveObjects, "every object back");
+        PhysicalPages.Free(page);
+    }
+
+    static void RandomOps(VmSpace* space)
+    {
         space->StartBrk = space->Brk = B - 64 * P;
         s_seed = 0x9E3779B97F4A7C15;
         for (int step = 0; step < 4000; step++)
@@ -108,7 +133,6 @@ public static unsafe class VmaSuite
             if (v != VmaViolation.None) FailAt("invariant broken", (long)v, step, where);
         }
         KTest.Assert(space->MapCount > 10, "the run left a busy address space");
-        Finish(s);
     }
 
     static void MergeAndSplit()
