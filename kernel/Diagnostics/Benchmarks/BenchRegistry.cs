@@ -25,6 +25,12 @@ public static unsafe class BenchRegistry
         Add(new Benchmark("slab.kmalloc_free_64", "kmalloc(64)+kfree (size table, descriptor lookup, sheaf)", &SlabBenchmarks.KmallocFree64, 500_000));
         Add(new Benchmark("slab.kmalloc_burst_256", "kmalloc(256)+kfree in bursts of 256 (sheaf refill and flush)", &SlabBenchmarks.KmallocBurst, 102_400));
         Add(new Benchmark("slab.kmalloc_large_16k", "kmalloc(16384)+kfree (order-2 buddy block)", &SlabBenchmarks.KmallocLarge, 100_000));
+        Add(new Benchmark("vma.find_10", "VMA lookup (find_vma) with 10 VMAs", &VmaBenchmarks.Find10, 100_000));
+        Add(new Benchmark("vma.find_10000", "VMA lookup (find_vma) with 10,000 VMAs", &VmaBenchmarks.Find10000, 100_000));
+        Add(new Benchmark("vma.mmap_munmap_10", "mmap(NULL, 4K) + munmap, VMA side, 10 VMAs", &VmaBenchmarks.MmapMunmap10, 20_000));
+        Add(new Benchmark("vma.mmap_munmap_10000", "mmap(NULL, 4K) + munmap, VMA side, 10,000 VMAs", &VmaBenchmarks.MmapMunmap10000, 20_000));
+        Add(new Benchmark("vma.mprotect_10", "mprotect middle page split + merge back, 10 VMAs", &VmaBenchmarks.Mprotect10, 20_000));
+        Add(new Benchmark("vma.mprotect_10000", "mprotect middle page split + merge back, 10,000 VMAs", &VmaBenchmarks.Mprotect10000, 20_000));
     }
 
     static void Add(Benchmark b)

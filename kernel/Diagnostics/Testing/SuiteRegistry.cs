@@ -28,6 +28,7 @@ public static unsafe class SuiteRegistry
         Add(PageTableSuite.Name, &PageTableSuite.Register);
         Add(VmallocSuite.Name, &VmallocSuite.Register);
         Add(SlabSuite.Name, &SlabSuite.Register);
+        Add(VmaSuite.Name, &VmaSuite.Register);
         Add(IrqSuite.Name, &IrqSuite.Register);
         Add(TimerSuite.Name, &TimerSuite.Register);
         Add(DriversSuite.Name, &DriversSuite.Register);

@@ -122,9 +122,10 @@ public unsafe partial struct VmSpace
         bool mergeNext = next != null && next->Start == end && VmArea.Compatible(attrs, next);
         if (mergePrev && mergeNext)
         {
-            ulong newEnd = next->End;
+            // Grow the survivor first, then drop the absorbed VMA: no gap ever opens, so the
+            // gap repair stops early instead of climbing to the root and back.
+            Resize(prev, prev->Start, next->End);
             Unlink(next);
-            Resize(prev, prev->Start, newEnd);
             result = prev;
         }
         else if (mergePrev)
@@ -160,8 +161,10 @@ public unsafe partial struct VmSpace
         node->FileOffset = vma->FileOffset + (address - vma->Start);
         node->Start = address;
         node->End = vma->End;
-        Tree.Adjust(vma, vma->Start, address);
+        // Link the upper part while the lower one still covers it, then shrink the lower one:
+        // the gap above stays the same throughout, so no annotation changes beyond the node.
         Tree.InsertBefore(vma->Next, node);
+        Tree.Adjust(vma, vma->Start, address);
         return node;
     }
 

@@ -77,31 +77,28 @@ public unsafe partial struct VmSpace
         bool mergePrev = start == vma->Start && prev != null && prev->End == start && VmArea.Compatible(prev, &piece);
         bool mergeNext = end == vma->End && next != null && next->Start == end && VmArea.Compatible(&piece, next);
 
+        // Survivors grow before the absorbed VMAs shrink or go (see SplitWith): no transient
+        // gap, so the gap repair stays local.
         if (mergePrev)
         {
             if (end == vma->End)
             {
-                ulong newEnd = end;
+                Resize(prev, prev->Start, mergeNext ? next->End : end);
                 Unlink(vma);
-                if (mergeNext)
-                {
-                    newEnd = next->End;
-                    Unlink(next);
-                }
-                Resize(prev, prev->Start, newEnd);
+                if (mergeNext) Unlink(next);
             }
             else
             {
-                Resize(vma, end, vma->End);
                 Resize(prev, prev->Start, end);
+                Resize(vma, end, vma->End);
             }
             result = prev;
         }
         else if (mergeNext)
         {
+            Resize(next, start, next->End);
             if (start == vma->Start) Unlink(vma);
             else Resize(vma, vma->Start, start);
-            Resize(next, start, next->End);
             result = next;
         }
         else

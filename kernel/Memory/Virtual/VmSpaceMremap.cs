@@ -41,14 +41,12 @@ public unsafe partial struct VmSpace
         if (check < 0) return check;
         if (oldLength == vma->End - oldAddress && CanExpandInPlace(vma, newLength - oldLength))
         {
-            Resize(vma, vma->Start, vma->End + (newLength - oldLength));
+            VmArea grown = *vma;
+            grown.End = vma->End + (newLength - oldLength);
             VmArea* next = vma->Next;
-            if (next != null && next->Start == vma->End && VmArea.Compatible(vma, next))
-            {
-                ulong newEnd = next->End;
-                Unlink(next);
-                Resize(vma, vma->Start, newEnd);
-            }
+            bool merge = next != null && next->Start == grown.End && VmArea.Compatible(&grown, next);
+            Resize(vma, vma->Start, merge ? next->End : grown.End);
+            if (merge) Unlink(next);
             return (long)oldAddress;
         }
         if (!mayMove) return -Errno.ENOMEM;

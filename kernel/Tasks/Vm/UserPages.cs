@@ -7,7 +7,6 @@ using Kernel.Arch.X64.Paging;
 using Kernel.Boot.Memory;
 using Kernel.Fs;
 using Kernel.Memory;
-using Kernel.Memory.Slab;
 using Kernel.Memory.Virtual;
 
 namespace Kernel.Tasks.Vm;
@@ -17,18 +16,14 @@ public enum FaultResult : byte { Done, Maperr, Accerr, OutOfMemory }
 public static unsafe class UserPages
 {
     const ulong PageBytes = 4096;
-    static SlabCache* s_vmaCache;
 
     /// <summary>Sets up <paramref name="p"/>'s VMA side: nodes from the vm_area_struct cache,
     /// page work on its page tables.</summary>
     public static void InitializeSpace(Process* p)
     {
-        if (s_vmaCache == null) s_vmaCache = Kmem.CreateCache("vm_area_struct", (uint)sizeof(VmArea), 8, SlabFlags.None, null);
         _ = UserFrames.ZeroPage; // allocated with the first process, kept for ever
-        VmaNodeAllocator nodes;
-        nodes.Allocate = &AllocateNode;
-        nodes.Free = &FreeNode;
-        nodes.Context = null;
+        // One "vm_area_struct" cache for the kernel (cache-line aligned nodes): VmaNodeCache.
+        VmaNodeAllocator nodes = VmaNodeCache.Allocator;
         VmPageOps ops;
         ops.Context = p;
         ops.Unmap = &Unmap;
@@ -37,9 +32,6 @@ public static unsafe class UserPages
         ops.Discard = &Discard;
         p->Vm.Initialize(nodes, ops);
     }
-
-    static VmArea* AllocateNode(void* context) => (VmArea*)KmemCache.Alloc(s_vmaCache);
-    static void FreeNode(void* context, VmArea* node) => KmemCache.Free(s_vmaCache, node);
 
     /// <summary>The leaf flags for <paramref name="vma"/>'s pages. Private mappings never get
     /// write access here: the first write faults and FaultDecision chooses copy or reuse.

@@ -122,5 +122,5 @@ unsafe
     }
 }
 
-static unsafe VmArea* AllocateNode(void* context) => (VmArea*)NativeMemory.Alloc((nuint)sizeof(VmArea));
-static unsafe void FreeNode(void* context, VmArea* node) => NativeMemory.Free(node);
+static unsafe VmArea* AllocateNode(void* context) => (VmArea*)NativeMemory.AlignedAlloc(128, 64); // as the kernel's VmaNodePages slots
+static unsafe void FreeNode(void* context, VmArea* node) => NativeMemory.AlignedFree(node);

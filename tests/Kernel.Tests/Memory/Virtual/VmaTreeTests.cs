@@ -30,6 +30,15 @@ public sealed unsafe class VmaTreeTests
     }
 
     [Fact]
+    public void NodeFitsItsSlotWithTheLookupFieldsInTheFirstCacheLine()
+    {
+        Assert.True(sizeof(VmArea) <= 128, $"VmArea is {sizeof(VmArea)} bytes; VmaNodePages slots are 128");
+        VmArea v = default;
+        byte* b = (byte*)&v;
+        Assert.True((byte*)&v.End - b < 64 && (byte*)&v.SubtreeMaxGap - b < 64, "range and gap in the first 64 bytes");
+    }
+
+    [Fact]
     public void FindReturnsFirstAreaEndingAboveTheAddress()
     {
         using var nodes = new HostVmaNodes();
