@@ -21,7 +21,7 @@ public static unsafe partial class KmemCache
     public static void* Alloc(SlabCache* c)
     {
         ulong token = Interrupts.SaveAndDisable();
-        CpuSheaves* s = c->Cpus + CpuLocal.CurrentCpu;
+        CpuSheaves* s = SlabCache.SheavesAt(c, CpuLocal.CurrentCpu);
         int n = s->MainCount - 1;
         void* obj;
         if (n >= 0)
@@ -43,7 +43,7 @@ public static unsafe partial class KmemCache
     public static void Free(SlabCache* c, void* obj)
     {
         ulong token = Interrupts.SaveAndDisable();
-        CpuSheaves* s = c->Cpus + CpuLocal.CurrentCpu;
+        CpuSheaves* s = SlabCache.SheavesAt(c, CpuLocal.CurrentCpu);
         int n = s->MainCount;
         if (n < s->Capacity)
         {

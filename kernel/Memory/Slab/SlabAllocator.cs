@@ -134,7 +134,7 @@ public unsafe partial struct SlabAllocator
             c->Name[i] = (byte)name[i];
         c->Name[n] = 0;
         c->NameLength = n;
-        c->MinEmpty = SlabCache.MinEmptyFor(c->Stride);
+        c->MinEmpty = SlabCache.MinEmptyFor(c->Stride, c->SlabBytes);
         SlabPages.InitList(&c->Partial);
         SlabPages.InitList(&c->Full);
         c->Cpus = (CpuSheaves*)((byte*)c + (((ulong)sizeof(SlabCache) + 63) & ~63UL));

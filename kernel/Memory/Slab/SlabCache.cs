@@ -46,14 +46,18 @@ public unsafe struct SlabCache
     /// <summary>Slabs are at most 2^3 pages (32 KiB): object offsets fit the descriptor's 16 bits.</summary>
     public const int MaxOrder = 3;
     /// <summary>Empty slabs kept per cache before pages go back to the page allocator: Linux's
-    /// min_partial, log2(size) / 2 within [5, 10], so a burst does not grow and release the
-    /// same slabs over and over.</summary>
-    public static uint MinEmptyFor(uint stride)
+    /// min_partial, log2(size) / 2 within [5, 10], or up to 64 KiB of small slabs (at most 16),
+    /// so a burst does not grow and release the same slabs over and over.</summary>
+    public static uint MinEmptyFor(uint stride, uint slabBytes)
     {
         uint log = 0;
         while ((1u << (int)(log + 1)) <= stride) log++;
         uint n = log / 2;
-        return n < 5 ? 5 : n > 10 ? 10 : n;
+        n = n < 5 ? 5 : n > 10 ? 10 : n;
+        // Small slabs are cheap to keep: up to 64 KiB of empty slabs per cache, at most 16.
+        uint small = (64u << 10) / slabBytes;
+        if (small > 16) small = 16;
+        return small > n ? small : n;
     }
 
     // ---- hot: read by the fast path ----
@@ -102,6 +106,12 @@ public unsafe struct SlabCache
     public fixed byte Name[MaxNameLength + 1];
 
     public byte* NameBytes { get { fixed (byte* n = Name) return n; } }
+
+    /// <summary>The per-CPU sheaves sit right after the cache structure (same block from the cache
+    /// of caches): a constant offset, so the fast path needs no load to find them (Cpus == SheavesAt(c, 0)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static CpuSheaves* SheavesAt(SlabCache* c, int cpu) =>
+        (CpuSheaves*)((byte*)c + (((ulong)sizeof(SlabCache) + 63) & ~63UL)) + cpu;
     public bool IsDebug => (Flags & SlabFlags.DebugMask) != 0;
     public ulong TotalObjects => (ulong)TotalSlabs * ObjectsPerSlab;
 

@@ -256,16 +256,51 @@ internal static unsafe class SlabPages
         c->EmptySlabs++;
     }
 
-    /// <summary>Fills <paramref name="objects"/> with up to <paramref name="want"/> free objects.</summary>
+    /// <summary>Fills <paramref name="objects"/> with up to <paramref name="want"/> free objects,
+    /// as many as it can from each slab at the partial head before moving on (one descriptor
+    /// update per slab, not per object).</summary>
     internal static int Refill(SlabCache* c, void** objects, int want)
     {
         int got = 0;
         while (got < want)
         {
-            byte* obj = TakeOne(c);
-            if (obj == null)
-                break;
-            objects[got++] = obj;
+            uint pfn = c->Partial.Head;
+            if (pfn == NoFrame)
+            {
+                pfn = Grow(c);
+                if (pfn == NoFrame)
+                    break;
+            }
+            PageDescriptor* d = At(c, pfn);
+            uint inUse = InUse(d);
+            if (inUse == 0)
+                c->EmptySlabs--;
+            byte* b = Base(pfn);
+            uint off = FirstFree(d);
+            int before = got;
+            while (got < want && off != NoFreeObject)
+            {
+                byte* obj = b + off;
+                ulong* fp = FreePointerOf(c, obj);
+                ulong next = *fp ^ c->Secret ^ Swab((ulong)fp);
+                objects[got++] = obj;
+                off = NoFreeObject;
+                if (next != 0)
+                {
+                    ulong o = next - (ulong)b;
+                    if (o < c->SlabBytes && c->IsObjectStart(o))
+                        off = (uint)o;
+                    else
+                        FenceOff(c, d, obj, next);
+                }
+            }
+            SetState(d, inUse + (uint)(got - before), off);
+            c->ObjectsOutOfSlabs += (ulong)(got - before);
+            if (off == NoFreeObject)
+            {
+                Remove(c, &c->Partial, pfn, d);
+                AddHead(c, &c->Full, pfn, d);
+            }
         }
         return got;
     }
