@@ -11,7 +11,7 @@ public static unsafe class SyscallDispatch
 {
     public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Stat = 4, Fstat = 5, Lstat = 6, Lseek = 8, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12,
         RtSigaction = 13, RtSigprocmask = 14, Ioctl = 16, Pread64 = 17, Readv = 19, Writev = 20, SchedYield = 24, Mremap = 25, Madvise = 28,
-        Nanosleep = 35, Getpid = 39, Exit = 60, Uname = 63, Getppid = 110, ArchPrctl = 158, Reboot = 169,
+        Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Vfork = 58, Execve = 59, Exit = 60, Wait4 = 61, Uname = 63, Getppid = 110, ArchPrctl = 158, Reboot = 169,
         Gettid = 186, Fcntl = 72, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ExitGroup = 231, Openat = 257,
         Newfstatat = 262, Getrandom = 318;
 
@@ -53,6 +53,11 @@ public static unsafe class SyscallDispatch
             case SchedYield: return ProcessSyscalls.Yield();
             case Nanosleep: return SystemSyscalls.NanoSleep(a0, a1);
             case Getpid: return ProcessSyscalls.GetPid();
+            case Clone: return ForkSyscalls.Clone(a0, a1, a2, a3, a4);
+            case Fork: return ForkSyscalls.Fork();
+            case Vfork: return ForkSyscalls.Fork();
+            case Execve: return ForkSyscalls.Execve(a0, a1, a2);
+            case Wait4: return ForkSyscalls.Wait4((int)a0, a1, (int)a2, a3);
             case Exit: return ProcessSyscalls.Exit((int)a0);
             case Uname: return SystemSyscalls.Uname(a0);
             case Fcntl: return FileSyscalls.Fcntl((int)a0, (int)a1, a2);

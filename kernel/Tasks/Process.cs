@@ -30,6 +30,8 @@ public unsafe struct Process
     public int PendingSignal;
     /// <summary>Started in the background (shell `run -b`): reaped by ReapBackground, not waited for.</summary>
     public bool Background;
+    /// <summary>Its parent exited first: nobody will wait4 for it, the kernel reaps it (ProcessWait).</summary>
+    public bool Orphan;
     /// <summary>The page tables (root) of the user half.</summary>
     public UserAddressSpace Memory;
     /// <summary>The VMAs and layout (brk, stack, mmap base); page work goes to Memory (UserPages).</summary>

@@ -23,6 +23,8 @@ public static unsafe class ProcessLifecycle
         Process* p = Scheduler.Current;
         if (p->IsKernelTask) Panic.Halt("tasks: the kernel task tried to exit");
         p->Files.CloseAll();
+        ProcessWait.OrphanChildren(p);
+        ProcessWait.ReapOrphans();
         Cpu.WriteCr3(KernelAddressSpace.Root);
         p->Vm.Destroy();
         var frames = PhysicalPages.Frames;

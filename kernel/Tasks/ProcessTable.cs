@@ -51,6 +51,7 @@ public static unsafe class ProcessTable
     /// <summary>A zeroed process with a new pid in a free slot; null when the table or memory is full.</summary>
     public static Process* Allocate()
     {
+        if (s_live >= MaxTasks - 1) ProcessWait.ReapOrphans();
         for (int i = 1; i < MaxTasks; i++)
         {
             if (s_slots.Entries[i] != 0) continue;

@@ -28,32 +28,20 @@ public static unsafe class ProgramLoader
     /// process; its pid, or a negative errno.</summary>
     public static int Spawn(byte* path, int pathLength, StringList* argv, StringList* envp, int parentPid)
     {
-        int entry = Initrd.Index->Find(path, pathLength);
-        if (entry < 0 || !Initrd.Present) return Report(ENOENT, path, pathLength, "no such file in the initrd");
-        if (Initrd.Index->IsDirectory(entry)) return Report(EACCES, path, pathLength, "is a directory");
-        InitrdIndex.Entry* file = Initrd.Index->Get(entry);
-        if ((file->Mode & CpioArchive.TypeMask) != CpioArchive.TypeRegular) return Report(EACCES, path, pathLength, "not a regular file");
-        if ((file->Mode & 0x49) == 0) return Report(EACCES, path, pathLength, "not executable (no x permission bit)");
-
         ElfImage image = default;
-        int error = image.Parse(file->Data, file->Size);
-        if (error != 0) return Report(error, path, pathLength, image.Message);
+        int error = Open(path, pathLength, false, &image, out InitrdIndex.Entry* file);
+        if (error != 0) return error;
 
         Process* p = ProcessTable.Allocate();
         if (p == null) return Report(EAGAIN, path, pathLength, "process table full or no memory");
         p->ParentPid = parentPid;
-        int nameStart = pathLength;
-        while (nameStart > 0 && path[nameStart - 1] != '/') nameStart--;
-        for (int i = nameStart; i < pathLength && p->NameLength < Process.NameCapacity; i++) p->Name[p->NameLength++] = path[i];
+        SetName(p, path, pathLength);
 
         FrameSource frames = PhysicalPages.Frames;
         if (UserAddressSpace.Create(KernelAddressSpace.Root, in frames, out p->Memory) != PagingStatus.Ok)
             return Undo(p, ENOMEM, path, pathLength, "no memory for a page table");
-        UserPages.InitializeSpace(p);
-        if ((error = LoadSegments(&image, file->Data, p)) != 0)
-            return Undo(p, error, path, pathLength, "no memory for the program's pages");
-        ulong sp = BuildStack(&image, p, argv, envp, path, pathLength);
-        if (sp == 0) return Undo(p, ENOMEM, path, pathLength, "no memory for the stack, or arguments too long");
+        ulong sp = Load(p, &image, file->Data, argv, envp, path, pathLength, out string why);
+        if (sp == 0) return Undo(p, ENOMEM, path, pathLength, why);
 
         void* stack = KernelVmalloc.Allocate(KernelStackSize);
         if (stack == null) return Undo(p, ENOMEM, path, pathLength, "no memory for a kernel stack");
@@ -63,6 +51,47 @@ public static unsafe class ProgramLoader
         p->Files.OpenStandard();
         p->State = TaskState.Runnable;
         return p->Pid;
+    }
+
+    /// <summary>Finds an executable initrd file and validates its ELF headers into
+    /// <paramref name="image"/>: 0 or -ENOENT / -EACCES / -ENOEXEC / -EINVAL (reported on the
+    /// log unless <paramref name="quiet"/>: execve failures are the program's business).</summary>
+    internal static int Open(byte* path, int pathLength, bool quiet, ElfImage* image, out InitrdIndex.Entry* file)
+    {
+        file = null;
+        int entry = Initrd.Index->Find(path, pathLength);
+        if (entry < 0 || !Initrd.Present) return Fail(quiet, ENOENT, path, pathLength, "no such file in the initrd");
+        if (Initrd.Index->IsDirectory(entry)) return Fail(quiet, EACCES, path, pathLength, "is a directory");
+        file = Initrd.Index->Get(entry);
+        if ((file->Mode & CpioArchive.TypeMask) != CpioArchive.TypeRegular) return Fail(quiet, EACCES, path, pathLength, "not a regular file");
+        if ((file->Mode & 0x49) == 0) return Fail(quiet, EACCES, path, pathLength, "not executable (no x permission bit)");
+        int error = image->Parse(file->Data, file->Size);
+        if (error != 0) return Fail(quiet, error, path, pathLength, image->Message);
+        return 0;
+    }
+
+    static int Fail(bool quiet, int error, byte* path, int pathLength, string why) =>
+        quiet ? error : Report(error, path, pathLength, why);
+
+    /// <summary>Builds the user half of <paramref name="p"/> (page-table root already there,
+    /// no VMAs): segments, break, stack with the argument image. The initial stack pointer, or
+    /// 0 with the reason (the caller tears down what was built).</summary>
+    internal static ulong Load(Process* p, ElfImage* image, byte* data, StringList* argv, StringList* envp, byte* path, int pathLength, out string why)
+    {
+        why = "no memory for the program's pages";
+        UserPages.InitializeSpace(p);
+        if (LoadSegments(image, data, p) != 0) return 0;
+        why = "no memory for the stack, or arguments too long";
+        return BuildStack(image, p, argv, envp, path, pathLength);
+    }
+
+    /// <summary>The process name: the last component of the path (Linux's comm).</summary>
+    internal static void SetName(Process* p, byte* path, int pathLength)
+    {
+        int nameStart = pathLength;
+        while (nameStart > 0 && path[nameStart - 1] != '/') nameStart--;
+        p->NameLength = 0;
+        for (int i = nameStart; i < pathLength && p->NameLength < Process.NameCapacity; i++) p->Name[p->NameLength++] = path[i];
     }
 
     /// <summary>Each PT_LOAD segment becomes a private anonymous VMA with its permissions,

@@ -18,6 +18,19 @@ public static unsafe class TaskStack
     public static ulong Prepare(ulong top, ulong entry, ulong userStack)
     {
         var frame = (InterruptFrame*)(top - FrameBytes);
+        StartUserState(frame, entry, userStack);
+        byte* fpu = (byte*)frame - FpuBytes;
+        var words = (ulong*)(fpu - SwitchBytes);
+        for (int i = 0; i < 6; i++) words[i] = 0;
+        words[6] = 2; // RFLAGS: reserved bit 1, IF clear until the return to ring 3
+        words[7] = SyscallGate.TaskStartAddress();
+        return (ulong)words;
+    }
+
+    /// <summary>The user state a program starts with (also execve's): the frame at
+    /// <paramref name="frame"/> and the clean FPU image just below it.</summary>
+    public static void StartUserState(InterruptFrame* frame, ulong entry, ulong userStack)
+    {
         Runtime.Bytes.Zero((byte*)frame, FrameBytes);
         frame->Rip = entry;
         frame->Cs = Gdt.UserCode | 3;
@@ -29,12 +42,18 @@ public static unsafe class TaskStack
         Runtime.Bytes.Zero(fpu, FpuBytes);
         *(ushort*)fpu = 0x37f;          // FCW: all x87 exceptions masked, 64-bit precision
         *(uint*)(fpu + 24) = 0x1f80;    // MXCSR: all SSE exceptions masked, round to nearest
+    }
 
-        var words = (ulong*)(fpu - SwitchBytes);
-        for (int i = 0; i < 6; i++) words[i] = 0;
-        words[6] = 2; // RFLAGS: reserved bit 1, IF clear until the return to ring 3
-        words[7] = SyscallGate.TaskStartAddress();
-        return (ulong)words;
+    /// <summary>fork: the child's stack under <paramref name="top"/> returns to ring 3 with the
+    /// parent's registers (rax = 0) and the parent's FPU image, both as saved at its syscall entry.</summary>
+    public static ulong PrepareForkChild(ulong top, InterruptFrame* parentFrame)
+    {
+        ulong rsp = Prepare(top, 0, 0);
+        var frame = (InterruptFrame*)(top - FrameBytes);
+        Runtime.Bytes.Copy(frame, parentFrame, FrameBytes);
+        frame->Rax = 0;
+        Runtime.Bytes.Copy((byte*)frame - FpuBytes, (byte*)parentFrame - FpuBytes, FpuBytes);
+        return rsp;
     }
 
     /// <summary>The saved user registers of a task that is in the kernel.</summary>

@@ -40,6 +40,8 @@ public static class UserPrograms
         new UserProgram("user-regs", "init=/bin/regs", 0,
             new[] { @"^regs: 0 failures$", @"^ok - getppid: only rax, rcx and r11 changed", @"^ok - write: only rax, rcx and r11 changed" }),
         new UserProgram("user-malloc", "init=/bin/malloc", 0, new[] { @"^malloc: \d+ checks, 0 failed$" }),
+        new UserProgram("user-mm", "init=/bin/mm", 0, new[] { @"^mm: \d+ checks, 0 failed$" }),
+        new UserProgram("user-oom", "init=/bin/hog", 128 + 9, new[] { @"Out of memory: Killed process 1 \(hog\) total-vm:\d+kB" }),
         Fault("null", Sigsegv, "SIGSEGV", "#PF", @"at address 0000000000000000,"),
         Fault("write-text", Sigsegv, "SIGSEGV", "#PF"),
         Fault("exec-stack", Sigsegv, "SIGSEGV", "#PF"),

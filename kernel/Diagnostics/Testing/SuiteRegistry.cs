@@ -37,6 +37,8 @@ public static unsafe class SuiteRegistry
         Add(InitrdSuite.Name, &InitrdSuite.Register);
         Add(ElfSuite.Name, &ElfSuite.Register);
         Add(ProcessSuite.Name, &ProcessSuite.Register);
+        Add(MmSuite.Name, &MmSuite.Register);
+        Add(MmSuite.SoakName, &MmSuite.RegisterSoak, slow: true);
     }
 
     static void Add(string name, delegate*<TestSuite, void> register, bool slow = false)
