@@ -2,7 +2,9 @@
 // KernelConsole. Input is a small line discipline (canonical mode) over the console input
 // queue that the serial and keyboard interrupts fill (drivers/Console/ConsoleInput): bytes are
 // echoed, Backspace/DEL erase, Enter (CR or LF) ends a line, Ctrl-D hands over what is typed
-// (an empty line then reads as end of file). A read waits until a line is complete: it yields
+// (an empty line then reads as end of file), Ctrl-C drops the line and sends SIGINT to the
+// reading process (it dies of it on the way out of read: no handlers yet). A read waits until
+// a line is complete: it yields
 // to other tasks, or halts with interrupts on until the next one.
 using Kernel.Arch.X64;
 using Kernel.Diagnostics;
@@ -20,16 +22,23 @@ public static unsafe class ConsoleDevice
     static int s_length;      // bytes typed so far
     static int s_ready;       // bytes of s_line that a read may take (a completed line)
     static bool s_endOfFile;  // Ctrl-D on an empty line
+    static bool s_interrupt;  // Ctrl-C: the reader gets SIGINT
 
     public static void Write(byte* text, int length) => KernelConsole.Write(text, length);
 
     /// <summary>Waits for a line (or Ctrl-D) and takes up to <paramref name="max"/> bytes of it.</summary>
     public static int Read(byte* destination, int max)
     {
-        while (s_ready == 0 && !s_endOfFile)
+        while (s_ready == 0 && !s_endOfFile && !s_interrupt)
         {
             if (Poll()) continue;
             if (!Scheduler.Yield()) WaitForInterrupt();
+        }
+        if (s_interrupt)
+        {
+            s_interrupt = false;
+            ProcessLifecycle.Kill(Scheduler.Current->Pid, Signals.SIGINT);
+            return -4; // EINTR; the signal ends the process at the syscall's return
         }
         if (s_ready == 0)
         {
@@ -63,7 +72,7 @@ public static unsafe class ConsoleDevice
     {
         bool any = false;
         SerialInput.Drain(); // the UART's FIFO, in case its interrupt is not on
-        while (s_ready == 0 && !s_endOfFile && ConsoleInput.TryPop(out byte b))
+        while (s_ready == 0 && !s_endOfFile && !s_interrupt && ConsoleInput.TryPop(out byte b))
         {
             any = true;
             Accept(b);
@@ -79,6 +88,13 @@ public static unsafe class ConsoleDevice
             if (b == 0x7f || b == 0x08)
             {
                 if (s_length > s_ready) { s_length--; Echo("\b \b"); }
+                return;
+            }
+            if (b == 0x03)
+            {
+                s_length = s_ready;
+                s_interrupt = true;
+                Echo("^C\n");
                 return;
             }
             if (b == 0x04)

@@ -113,6 +113,7 @@ public static unsafe class FileSyscalls
         if (Tasks.Vm.UserPages.FaultIn(Scheduler.Current, buffer, count, write: true) != 0) return -Errno.EFAULT;
         byte* chunk = stackalloc byte[ChunkBytes];
         int n = ConsoleDevice.Read(chunk, count < ChunkBytes ? (int)count : ChunkBytes);
+        if (n < 0) return n; // Ctrl-C: -EINTR, and SIGINT is pending
         long r = UserMemory.CopyTo(buffer, chunk, (ulong)n);
         return r < 0 ? r : n;
     }

@@ -33,6 +33,7 @@ public static class UserSession
         new("run_not_a_program", s => Contains(s.Run("run /etc/greeting.txt", Step), "cannot run it (EACCES)")),
         new("run_usage", s => Contains(s.Run("run", Step), "run: missing argument", "usage: run [-b] PATH [args...]")),
         new("program_reads_the_console", ReadsConsole),
+        new("ctrl_c_interrupts_a_reader", CtrlC),
         new("background_ps_kill", BackgroundPsKill),
         new("kill_bad_args", s => Contains(s.Run("kill 0", Step) + s.Run("kill 9999", Step) + s.Run("kill x", Step),
             "kill: 0: the kernel task cannot be killed", "kill: 9999: no such process", "kill: not a process id")),
@@ -49,6 +50,16 @@ public static class UserSession
         s.SendRaw(new byte[] { 4 });
         string? end = s.Expect(new Regex(Regex.Escape(Terminal.Prompt) + "$"), Step);
         return Contains(end, "readline: end of file", "] exited with status 0");
+    }
+
+    static string? CtrlC(ShellSession s)
+    {
+        s.SendRaw(Encoding.ASCII.GetBytes("run /bin/readline\r"));
+        if (s.Expect(new Regex("readline: ready\n"), Step) == null) return "readline did not start";
+        s.SendRaw(Encoding.ASCII.GetBytes("half a line"));
+        s.SendRaw(new byte[] { 3 });
+        string? end = s.Expect(new Regex(Regex.Escape(Terminal.Prompt) + "$"), Step);
+        return Contains(end, "^C", "] killed by SIGINT (status 130)");
     }
 
     static string? BackgroundPsKill(ShellSession s)
