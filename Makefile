@@ -91,8 +91,11 @@ $(BUILD)/.initrd-extra-%:
 	@rm -f $(BUILD)/.initrd-extra-*
 	@touch $@
 
-$(INITRD): $(USER_BIN) tools/mkinitrd.sh $(shell find user/rootfs) $(EXTRA_FILES) | $(DEPS_STAMP)
-	tools/mkinitrd.sh $@ $(BUILD)/user user/rootfs $(INITRD_EXTRA)
+# Debian's busybox-static (tools/install-deps.sh) goes in as /bin/busybox plus applet links.
+BUSYBOX    := $(wildcard /bin/busybox)
+
+$(INITRD): $(USER_BIN) tools/mkinitrd.sh $(shell find user/rootfs) $(EXTRA_FILES) $(BUSYBOX) | $(DEPS_STAMP)
+	BUSYBOX=$(BUSYBOX) tools/mkinitrd.sh $@ $(BUILD)/user user/rootfs $(INITRD_EXTRA)
 
 user: $(USER_BIN)
 initrd: $(INITRD)

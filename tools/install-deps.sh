@@ -3,7 +3,7 @@
 # Uses sudo when not root. Called by `make deps` (every other target depends on it).
 set -euo pipefail
 packages=(nasm lld qemu-system-x86 qemu-utils grub-pc-bin grub-efi-amd64-bin grub-common xorriso
-          mtools ovmf musl-tools cpio console-setup-linux binutils
+          mtools ovmf musl-tools cpio console-setup-linux binutils busybox-static
           libmimalloc2.0 libjemalloc2)   # the last two: peers of tools/Bench/SlabBench
 missing=()
 for p in "${packages[@]}"; do

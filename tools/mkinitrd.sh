@@ -14,6 +14,11 @@ for f in "$bins"/*; do
     [ -f "$f" ] && cp "$f" "$stage/bin/"
 done
 [ -d "$rootfs" ] && cp -r "$rootfs"/. "$stage/"
+# Debian's busybox-static (BUSYBOX=/bin/busybox from the Makefile) with links for a few applets.
+if [ -n "${BUSYBOX:-}" ] && [ -f "$BUSYBOX" ]; then
+    cp "$BUSYBOX" "$stage/bin/busybox"
+    for applet in sh echo cat ls true false; do ln -sf busybox "$stage/bin/$applet"; done
+fi
 if [ -n "$extra" ]; then
     [ -d "$extra" ] || { echo "mkinitrd: INITRD_EXTRA=$extra is not a directory" >&2; exit 2; }
     cp -r "$extra"/. "$stage/"

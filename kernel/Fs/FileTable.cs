@@ -3,7 +3,8 @@
 // data stays in the archive, so closing only clears the slot.
 namespace Kernel.Fs;
 
-public enum FileKind : byte { None = 0, Console, File, Directory }
+/// <summary>Proc: a /proc file (Fs/Proc/ProcFiles.cs); its entry word names the file and pid.</summary>
+public enum FileKind : byte { None = 0, Console, File, Directory, Proc }
 
 public unsafe struct FileTable
 {

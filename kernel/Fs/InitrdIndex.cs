@@ -59,7 +59,8 @@ public unsafe struct InitrdIndex
             entry->Path = e.Name + start;
             entry->PathLength = pathLength;
             entry->Data = e.Data;
-            entry->Size = (e.Mode & CpioArchive.TypeMask) == CpioArchive.TypeRegular ? e.Size : 0;
+            uint type = e.Mode & CpioArchive.TypeMask;
+            entry->Size = type == CpioArchive.TypeRegular || type == CpioArchive.TypeSymlink ? e.Size : 0; // a link's data is its target
             entry->Mode = e.Mode;
             entry->Inode = e.Inode;
             entry->Links = e.Links;

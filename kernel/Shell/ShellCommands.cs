@@ -36,6 +36,7 @@ public static unsafe class ShellCommands
         t.Add(BenchCommand.Name, BenchCommand.Summary, BenchCommand.Usage, &BenchCommand.Run);
         t.Add(RunCommand.Name, RunCommand.Summary, RunCommand.Usage, &RunCommand.Run);
         t.Add(PsCommand.Name, PsCommand.Summary, PsCommand.Usage, &PsCommand.Run);
+        t.Add(MapsCommand.Name, MapsCommand.Summary, MapsCommand.Usage, &MapsCommand.Run);
         t.Add(KillCommand.Name, KillCommand.Summary, KillCommand.Usage, &KillCommand.Run);
         t.Add(EchoCommand.Name, EchoCommand.Summary, EchoCommand.Usage, &EchoCommand.Run);
         t.Add(ClearCommand.Name, ClearCommand.Summary, ClearCommand.Usage, &ClearCommand.Run);

@@ -59,6 +59,7 @@ public static unsafe class FileSyscalls
 
     public static long OpenAt(int dirfd, ulong path, int flags, int mode)
     {
+        if (OpenProc(dirfd, path, flags, out long procResult)) return procResult;
         int entry = Resolve(dirfd, path, false, out int error);
         if (error == -Errno.ENOENT && (flags & OCreate) != 0) return -Errno.EROFS;
         if (error != 0) return error;
@@ -68,6 +69,18 @@ public static unsafe class FileSyscalls
         if (writing) return directory ? -Errno.EISDIR : -Errno.EROFS;
         if ((flags & ODirectory) != 0 && !directory) return -Errno.ENOTDIR;
         return Files->Open(directory ? FileKind.Directory : FileKind.File, entry, flags);
+    }
+
+    /// <summary>Paths under /proc (absolute, or relative to the cwd "/") open ProcFiles.</summary>
+    static bool OpenProc(int dirfd, ulong userPath, int flags, out long result)
+    {
+        result = 0;
+        byte* raw = stackalloc byte[PathName.MaxLength];
+        long n = UserMemory.StringFrom(raw, userPath, PathName.MaxLength);
+        if (n <= 0 || n == PathName.MaxLength || (raw[0] != '/' && dirfd != AtFdCwd)) return false;
+        byte* normal = stackalloc byte[PathName.MaxLength];
+        int length = PathName.Normalize(null, 0, raw, (int)n, normal);
+        return length >= 0 && Fs.Proc.ProcFiles.TryOpen(Files, normal, length, flags, out result);
     }
 
     public static long Close(int fd) => Files->Close(fd);
@@ -81,7 +94,7 @@ public static unsafe class FileSyscalls
         if (kind == FileKind.Directory) return -Errno.EISDIR;
         if (count > long.MaxValue) count = long.MaxValue;
         if (kind == FileKind.Console) return ReadConsole(buffer, count);
-        long n = ReadFileAt(fd, buffer, count, Files->Position(fd));
+        long n = kind == FileKind.Proc ? Fs.Proc.ProcFiles.ReadAt(Files->Entry(fd), buffer, count, Files->Position(fd)) : ReadFileAt(fd, buffer, count, Files->Position(fd));
         if (n > 0) Files->SetPosition(fd, Files->Position(fd) + (ulong)n);
         return n;
     }
@@ -93,6 +106,7 @@ public static unsafe class FileSyscalls
         if (offset < 0) return -Errno.EINVAL;
         if (kind == FileKind.Console) return -Errno.ESPIPE;
         if (kind == FileKind.Directory) return -Errno.EISDIR;
+        if (kind == FileKind.Proc) return Fs.Proc.ProcFiles.ReadAt(Files->Entry(fd), buffer, count, (ulong)offset);
         return ReadFileAt(fd, buffer, count, (ulong)offset);
     }
 
@@ -155,6 +169,7 @@ public static unsafe class FileSyscalls
         }
         else if (whence == SeekSet) target = offset;
         else if (whence == SeekCurrent) target = position + offset;
+        else if (whence == SeekEnd && kind == FileKind.Proc) return -Errno.EINVAL; // no size, as Linux's seq files
         else if (whence == SeekEnd) target = (long)Initrd.Index->Get(Files->Entry(fd))->Size + offset;
         else return -Errno.EINVAL;
         if (whence != SeekSet && ((offset > 0 && target < position && whence == SeekCurrent))) return -Errno.EOVERFLOW;
@@ -171,6 +186,7 @@ public static unsafe class FileSyscalls
         if (kind == FileKind.None) return -Errno.EBADF;
         byte* s = stackalloc byte[StatBuffer.Size];
         if (kind == FileKind.Console) StatBuffer.ForConsole(s);
+        else if (kind == FileKind.Proc) StatBuffer.ForProc(s);
         else StatBuffer.ForInitrd(s, Initrd.Index, Files->Entry(fd));
         return UserMemory.CopyTo(statbuf, s, StatBuffer.Size);
     }

@@ -19,6 +19,7 @@ public static unsafe class MemorySyscalls
     public static long Mmap(ulong address, ulong length, ulong prot, ulong flags, int fd, ulong offset)
     {
         Process* p = Scheduler.Current;
+        if ((offset & 4095) != 0) return -Errno.EINVAL; // sys_mmap checks the offset before the descriptor
         int f = (int)flags;
         VmFile file = default;
         VmFile* filePointer = null;

@@ -13,7 +13,9 @@ public static unsafe class SyscallDispatch
         RtSigaction = 13, RtSigprocmask = 14, Ioctl = 16, Pread64 = 17, Readv = 19, Writev = 20, SchedYield = 24, Mremap = 25, Madvise = 28,
         Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Vfork = 58, Execve = 59, Exit = 60, Wait4 = 61, Uname = 63, Getppid = 110, ArchPrctl = 158, Reboot = 169,
         Gettid = 186, Fcntl = 72, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ExitGroup = 231, Openat = 257,
-        Newfstatat = 262, Getrandom = 318;
+        Newfstatat = 262, Getrandom = 318,
+        Dup = 32, Dup2 = 33, Getcwd = 79, Readlink = 89, Getrlimit = 97, Getuid = 102, Getgid = 104, Geteuid = 107, Getegid = 108,
+        Getresuid = 118, Getresgid = 120, Prctl = 157, Readlinkat = 267, Dup3 = 292, Prlimit64 = 302;
 
     static ulong s_calls;
     public static ulong Calls => s_calls;
@@ -72,6 +74,17 @@ public static unsafe class SyscallDispatch
             case Openat: return FileSyscalls.OpenAt((int)a0, a1, (int)a2, (int)a3);
             case Newfstatat: return FileSyscalls.NewFstatAt((int)a0, a1, a2, (int)a3);
             case Getrandom: return SystemSyscalls.GetRandom(a0, a1, (uint)a2);
+            case Dup: return IdentitySyscalls.Dup((int)a0);
+            case Dup2: return IdentitySyscalls.Dup2((int)a0, (int)a1, 0, false);
+            case Dup3: return IdentitySyscalls.Dup2((int)a0, (int)a1, (int)a2, true);
+            case Getcwd: return IdentitySyscalls.GetCwd(a0, a1);
+            case Readlink: return IdentitySyscalls.ReadLink(a0, a1, a2);
+            case Readlinkat: return IdentitySyscalls.ReadLink(a1, a2, a3);
+            case Getrlimit: return IdentitySyscalls.GetRlimit((uint)a0, a1);
+            case Prlimit64: return IdentitySyscalls.Prlimit((int)a0, (uint)a1, a2, a3);
+            case Getuid: case Getgid: case Geteuid: case Getegid: return IdentitySyscalls.GetId();
+            case Getresuid: case Getresgid: return IdentitySyscalls.GetResId(a0, a1, a2);
+            case Prctl: return IdentitySyscalls.Prctl((int)a0, a1);
             default: return -Errno.ENOSYS;
         }
     }

@@ -60,6 +60,7 @@ public static unsafe class ProgramLoader
     {
         file = null;
         int entry = Initrd.Index->Find(path, pathLength);
+        if (entry >= 0 && Initrd.Present) entry = FollowLink(entry);
         if (entry < 0 || !Initrd.Present) return Fail(quiet, ENOENT, path, pathLength, "no such file in the initrd");
         if (Initrd.Index->IsDirectory(entry)) return Fail(quiet, EACCES, path, pathLength, "is a directory");
         file = Initrd.Index->Get(entry);
@@ -68,6 +69,19 @@ public static unsafe class ProgramLoader
         int error = image->Parse(file->Data, file->Size);
         if (error != 0) return Fail(quiet, error, path, pathLength, image->Message);
         return 0;
+    }
+
+    /// <summary>A symbolic link (busybox's applet links) names its target: absolute, or
+    /// relative to the link's directory. One level is followed; -1 when the target is missing.</summary>
+    static int FollowLink(int entry)
+    {
+        InitrdIndex.Entry* link = Initrd.Index->Get(entry);
+        if ((link->Mode & CpioArchive.TypeMask) != CpioArchive.TypeSymlink) return entry;
+        byte* target = stackalloc byte[PathName.MaxLength];
+        int dirLength = link->PathLength;
+        while (dirLength > 0 && link->Path[dirLength - 1] != '/') dirLength--;
+        int n = PathName.Normalize(link->Path, dirLength > 0 ? dirLength - 1 : 0, link->Data, (int)link->Size, target);
+        return n < 0 ? -1 : Initrd.Index->Find(target, n);
     }
 
     static int Fail(bool quiet, int error, byte* path, int pathLength, string why) =>

@@ -1,0 +1,4 @@
+echo sh: builtin echo
+ls /etc
+cat /proc/meminfo
+echo sh: done $?
