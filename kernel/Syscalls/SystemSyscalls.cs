@@ -32,10 +32,13 @@ public static unsafe class SystemSyscalls
     public static long ClockGetTime(int clock, ulong timespec)
     {
         if (clock < 0 || clock > 11 || clock == 8 || clock == 9 || clock == 10) return -Errno.EINVAL;
-        ulong microseconds = Clock.MicrosecondsSinceBoot;
+        // CLOCK_REALTIME (0), CLOCK_REALTIME_COARSE (5) and CLOCK_TAI (11, no leap seconds kept)
+        // count from the Unix epoch; the monotonic, boot-time and CPU-time clocks from boot.
+        bool wall = clock == 0 || clock == 5 || clock == 11;
+        long microseconds = wall ? Drivers.Rtc.WallClock.UnixMicroseconds : (long)Clock.MicrosecondsSinceBoot;
         long* ts = stackalloc long[2];
-        ts[0] = (long)(microseconds / 1000000);
-        ts[1] = (long)(microseconds % 1000000) * 1000;
+        ts[0] = microseconds / 1000000;
+        ts[1] = microseconds % 1000000 * 1000;
         return UserMemory.CopyTo(timespec, ts, 16);
     }
 

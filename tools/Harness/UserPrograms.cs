@@ -37,6 +37,7 @@ public static class UserPrograms
             new[] { @"^syscall_errors: \d+ checks, 0 failed$", @"^ok \d+ - write from kernel text -> EFAULT$",
                     @"^ok \d+ - syscall 1000 -> ENOSYS$", @"^ok \d+ - close\(99\) -> EBADF$", @"^ok \d+ - lseek whence 9 -> EINVAL$" }),
         new UserProgram("user-files", "init=/bin/files", 0, new[] { @"^files: \d+ checks, 0 failed$" }),
+        new UserProgram("user-clock", "init=/bin/clock", 0, new[] { @"^clock: \d+ checks, 0 failed$" }),
         new UserProgram("user-regs", "init=/bin/regs", 0,
             new[] { @"^regs: 0 failures$", @"^ok - getppid: only rax, rcx and r11 changed", @"^ok - write: only rax, rcx and r11 changed" }),
         new UserProgram("user-malloc", "init=/bin/malloc", 0, new[] { @"^malloc: \d+ checks, 0 failed$" }),
