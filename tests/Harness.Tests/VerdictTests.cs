@@ -77,7 +77,7 @@ public class VerdictTests
         var names = BootMatrix.Specs(null, null).Select(s => s.Name).ToArray();
         Assert.Equal(new[] { "bios-cd-32M", "bios-cd-256M", "bios-usb-256M", "uefi-cd-256M", "uefi-usb-256M",
             "bios-cd-3584M", "uefi-cd-3584M", "bios-cd-8G", "uefi-cd-8G", "bios-cd-256M-noapic",
-            "bios-cd-256M-slab_debug", "bios-cd-8G-slab_debug" }, names);
+            "bios-cd-256M-slab_debug", "bios-cd-8G-slab_debug", "bios-cd-256M-soak" }, names);
         Assert.Contains("noapic", BootMatrix.Specs(null, null).Single(s => s.Name == "bios-cd-256M-noapic").Cmdline);
         Assert.All(BootMatrix.Specs(null, null).Where(s => s.Firmware == Firmware.Uefi),
             s => Assert.Equal(TimeSpan.FromSeconds(120), s.Timeout));

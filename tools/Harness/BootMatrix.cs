@@ -47,6 +47,9 @@ public static class BootMatrix
     {
         new OptionBoot("slab_debug=FZPU", "slab_debug", "256M", Firmware.Bios, Medium.Cd),
         new OptionBoot("slab_debug=FZPU", "slab_debug", "8G", Firmware.Bios, Medium.Cd),
+        // The soak suites run only when named: 10,000 fork+exit lifetimes must lose no frame.
+        // (A repeated key's last value counts, so this boot runs every suite plus the soak.)
+        new OptionBoot("test=all,mm-soak", "soak", "256M", Firmware.Bios, Medium.Cd),
     };
 
     /// <summary>The boots to run; memoryOverride (from --mem) replaces the table's sizes (and
