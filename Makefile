@@ -67,9 +67,9 @@ $(BUILD)/obj/kernel.o: $(BUILD)/il/Release/kernel.dll $(ILC_STAMP)
 	$(ILC) $< -o:$@ --systemmodule:kernel --targetos:linux --targetarch:x64 \
 	    --instruction-set:x86-64-v2 -O --nativelib --map:$(BUILD)/obj/kernel.map.xml
 
-$(BUILD)/obj/boot/%.o: boot/%.asm | $(DEPS_STAMP)
+$(BUILD)/obj/boot/%.o: boot/%.asm $(wildcard boot/*.inc) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	nasm -f elf64 -w+all -I$(BUILD)/ -o $@ $<
+	nasm -f elf64 -w+all -Iboot/ -I$(BUILD)/ -o $@ $<
 
 # The framebuffer console's font (data from Debian's console-setup-linux), embedded by boot/font.asm.
 CONSOLE_FONT := /usr/share/consolefonts/Lat15-Terminus16.psf.gz

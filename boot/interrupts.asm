@@ -4,6 +4,7 @@
 ; and calls the C# dispatcher with a pointer to the saved frame (kernel/Arch/X64/InterruptFrame.cs).
 ; The dispatcher may change the frame (an exception-table fixup changes RIP) before iretq.
 bits 64
+%include "frame.inc"
 extern interrupt_dispatch
 global isr_stub_table, smap_clac_enabled
 
@@ -31,21 +32,7 @@ interrupt_common:
     jz .from_kernel
     swapgs
 .from_kernel:
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    push_general_registers
     cld
     ; CLAC faults on CPUs without SMAP, so it runs only once the kernel has found SMAP.
     test byte [rel smap_clac_enabled], 1
@@ -60,21 +47,7 @@ interrupt_common:
     call interrupt_dispatch
     fxrstor [rsp]
     mov rsp, rbx
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    pop_general_registers
     add rsp, 16                         ; vector and error code
     test byte [rsp + 8], 3
     jz .to_kernel

@@ -10,6 +10,7 @@
 ; The per-CPU area (kernel/Arch/X64/PerCpu.cs) is reached through GS in kernel mode; SWAPGS runs
 ; only on entry from and return to ring 3, so the user's GS base is never used by the kernel.
 bits 64
+%include "frame.inc"
 extern syscall_dispatch, smap_clac_enabled, user_return_fault
 global syscall_entry, syscall_entry_address, user_return, task_start_address, switch_context
 global copy_user_bytes, strncpy_user
@@ -19,10 +20,6 @@ global copy_user_bytes, strncpy_user
 %define USER_CS             0x2b
 %define USER_SS             0x23
 %define USER_LIMIT          0x00007ffffffff000
-%define FRAME_RIP           (17 * 8)
-%define FRAME_CS            (18 * 8)
-%define FRAME_RFLAGS        (19 * 8)
-%define FRAME_SS            (21 * 8)
 
 section .text
 ; SYSCALL: RCX = user RIP, R11 = user RFLAGS, SFMASK has cleared IF, TF, DF, AC and NT.
@@ -37,21 +34,7 @@ syscall_entry:
     push rcx
     push 0                              ; error code
     push rax                            ; the syscall number, kept apart from the result
-    push rax
-    push rbx
-    push rcx
-    push rdx
-    push rsi
-    push rdi
-    push rbp
-    push r8
-    push r9
-    push r10
-    push r11
-    push r12
-    push r13
-    push r14
-    push r15
+    push_general_registers
     mov rbx, rsp                        ; the frame (callee-saved: survives task switches)
     sub rsp, 512                        ; the kernel stack top is 16-aligned, so is this
     fxsave [rsp]
@@ -99,21 +82,7 @@ user_return:
     swapgs
     o64 sysret
 .iret:
-    pop r15
-    pop r14
-    pop r13
-    pop r12
-    pop r11
-    pop r10
-    pop r9
-    pop r8
-    pop rbp
-    pop rdi
-    pop rsi
-    pop rdx
-    pop rcx
-    pop rbx
-    pop rax
+    pop_general_registers
     add rsp, 16
     swapgs
 .iret_instruction:

@@ -1,5 +1,6 @@
-// The registers boot/interrupts.asm saves, in memory order (lowest address first): the general
-// registers it pushed, then the vector and error code, then what the CPU pushed.
+// The registers every kernel entry saves (boot/frame.inc, used by interrupts.asm and
+// syscall.asm), in memory order (lowest address first): the general registers, then the vector
+// and error code, then what the CPU pushed.
 using System.Runtime.InteropServices;
 
 namespace Kernel.Arch.X64;
