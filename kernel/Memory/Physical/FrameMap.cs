@@ -79,6 +79,21 @@ public unsafe struct FrameMap
         return (d->Flags & FrameFlags.Hole) != 0 ? null : d;
     }
 
+    /// <summary>Lookup without the Hole test, for callers that go on to test a flag a hole
+    /// descriptor never has (kfree tests SlabPage): null only when no descriptor exists.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly PageDescriptor* LookupAny(ulong pfn)
+    {
+        ulong s = pfn >> SectionShift;
+        if (s >= _sectionCount)
+            return null;
+        SectionEntry* e = _sections + s;
+        uint offset = (uint)(pfn & SectionMask) - e->First;
+        if (offset >= e->Count)
+            return null;
+        return e->Base + (pfn & SectionMask);
+    }
+
     /// <summary>Hot path: <paramref name="pfn"/> came from one of our own lists, so it is RAM.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly PageDescriptor* At(uint pfn)

@@ -137,7 +137,7 @@ public unsafe partial struct SlabAllocator
         if (p == null)
             return;
         ulong phys = PhysicalMap.ToPhysical(p);
-        PageDescriptor* d = Source.Frames.Lookup(phys >> PageGeometry.PageShift);
+        PageDescriptor* d = Source.Frames.LookupAny(phys >> PageGeometry.PageShift);
         if (d != null && (d->Flags & FrameFlags.SlabPage) != 0)
         {
             SlabCache* c = (SlabCache*)d->Owner;
@@ -147,13 +147,14 @@ public unsafe partial struct SlabAllocator
                 return;
             }
         }
-        KfreeOther(p, d);
+        KfreeOther(p);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    void KfreeOther(void* p, PageDescriptor* d)
+    void KfreeOther(void* p)
     {
         ulong phys = PhysicalMap.ToPhysical(p);
+        PageDescriptor* d = Source.Frames.Lookup(phys >> PageGeometry.PageShift);
         if (d != null && (d->Flags & FrameFlags.KmallocLarge) != 0 && (phys & (PageGeometry.PageSize - 1)) == 0 && d->IsAllocated)
         {
             int order = d->Order;

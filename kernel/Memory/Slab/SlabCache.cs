@@ -15,20 +15,21 @@ using Kernel.Platform;
 
 namespace Kernel.Memory.Slab;
 
-/// <summary>One CPU's sheaves for one cache (Linux 7.0 slub_percpu_sheaves): a main array the
-/// fast path pops and pushes, and a spare swapped in when main runs empty or full.
-/// Invariant: 0 &lt;= MainCount, SpareCount &lt;= Capacity; every pointer below a count is a
+/// <summary>One CPU's sheaves for one cache (after Linux 7.0's slub_percpu_sheaves): allocations
+/// pop the alloc sheaf, frees push on the free sheaf; the two swap roles when the alloc sheaf
+/// runs empty (Sheaves.cs says why the roles are split).
+/// Invariant: 0 &lt;= AllocCount, FreeCount &lt;= Capacity; every pointer below a count is a
 /// free object of this cache that is not on any slab free list.</summary>
 public unsafe struct CpuSheaves
 {
     public const int MaxCapacity = 32;
 
-    public void** Main;
-    public int MainCount;
+    public void** AllocSheaf;
+    public int AllocCount;
     /// <summary>0 for debug caches: every call then takes the checked slow path.</summary>
     public int Capacity;
-    public void** Spare;
-    public int SpareCount;
+    public void** FreeSheaf;
+    public int FreeCount;
     public int Padding;
     public fixed ulong StorageA[MaxCapacity];
     public fixed ulong StorageB[MaxCapacity];
@@ -122,7 +123,7 @@ public unsafe struct SlabCache
         {
             ulong n = 0;
             for (int i = 0; i < CpuLocal.MaxCpus; i++)
-                n += (ulong)(Cpus[i].MainCount + Cpus[i].SpareCount);
+                n += (ulong)(Cpus[i].AllocCount + Cpus[i].FreeCount);
             return n;
         }
     }

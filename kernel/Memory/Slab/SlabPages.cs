@@ -220,15 +220,46 @@ internal static unsafe class SlabPages
     /// tail, or back to the page source when the cache already keeps MinEmpty empty slabs.</summary>
     internal static void PutOne(SlabCache* c, byte* obj)
     {
-        uint pfn = HeadPfn(c, obj);
+        PutRun(c, HeadPfn(c, obj), &obj, 1);
+    }
+
+    /// <summary>Puts objects back on their slabs. Objects of one slab that come in a row (the
+    /// usual case: a sheaf is filled from one slab at a time) are chained together and the slab's
+    /// state and lists are updated once per run, as Linux's kfree_bulk does with a detached free
+    /// list.</summary>
+    internal static void Flush(SlabCache* c, void** objects, int count)
+    {
+        int i = 0;
+        while (i < count)
+        {
+            uint pfn = HeadPfn(c, objects[i]);
+            int run = 1;
+            while (i + run < count && HeadPfn(c, objects[i + run]) == pfn)
+                run++;
+            PutRun(c, pfn, (byte**)objects + i, run);
+            i += run;
+        }
+    }
+
+    /// <summary>Chains <paramref name="n"/> free objects of the slab at <paramref name="pfn"/> in
+    /// front of its free list (the first of them becomes the first free object), then moves the
+    /// slab between lists: full -> partial, partial -> empty (kept at the partial tail, or
+    /// released beyond MinEmpty).</summary>
+    static void PutRun(SlabCache* c, uint pfn, byte** objects, int n)
+    {
         PageDescriptor* d = At(c, pfn);
         byte* b = Base(pfn);
         uint first = FirstFree(d);
-        ulong* fp = FreePointerOf(c, obj);
-        *fp = Encode(c, first == NoFreeObject ? 0 : (ulong)(b + first), fp);
-        uint inUse = InUse(d) - 1;
-        SetState(d, inUse, (uint)(obj - b));
-        c->ObjectsOutOfSlabs--;
+        ulong next = first == NoFreeObject ? 0 : (ulong)(b + first);
+        for (int k = n - 1; k >= 0; k--)
+        {
+            ulong* fp = FreePointerOf(c, objects[k]);
+            *fp = Encode(c, next, fp);
+            next = (ulong)objects[k];
+        }
+        uint inUse = InUse(d) - (uint)n;
+        SetState(d, inUse, (uint)(objects[0] - b));
+        c->ObjectsOutOfSlabs -= (ulong)n;
         if (first == NoFreeObject)
         {
             Remove(c, &c->Full, pfn, d);
@@ -303,11 +334,5 @@ internal static unsafe class SlabPages
             }
         }
         return got;
-    }
-
-    internal static void Flush(SlabCache* c, void** objects, int count)
-    {
-        for (int i = 0; i < count; i++)
-            PutOne(c, (byte*)objects[i]);
     }
 }

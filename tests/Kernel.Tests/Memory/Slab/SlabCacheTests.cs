@@ -102,20 +102,57 @@ public unsafe class SlabCacheTests
         using var f = new SlabFixture();
         SlabCache* c = f.Create("churn", 64);
         void* p = KmemCache.Alloc(c);
+        int cap = c->Cpus[0].Capacity;
+        for (int i = 0; i < cap; i++)           // settle: at most one more refill
+            KmemCache.Free(c, KmemCache.Alloc(c));
         ulong slabs = c->SlabsAllocated;
-        int refilled = c->Cpus[0].MainCount;
-        void* hot = KmemCache.Alloc(c);
-        KmemCache.Free(c, hot);
+        ulong outOfSlabs = c->ObjectsOutOfSlabs;
+        var seen = new HashSet<ulong>();
         for (int i = 0; i < 100000; i++)
         {
             void* q = KmemCache.Alloc(c);
-            Assert.True(q == hot, "the sheaf hands back the object just freed (LIFO)");
+            seen.Add((ulong)q);
             KmemCache.Free(c, q);
         }
+        // No slab traffic: the objects cycle between the two sheaves, and an object freed comes
+        // back within one sheaf of frees.
         Assert.Equal(slabs, c->SlabsAllocated);
-        Assert.Equal(refilled + 0, c->Cpus[0].MainCount);
+        Assert.Equal(outOfSlabs, c->ObjectsOutOfSlabs);
+        Assert.True(seen.Count <= cap, $"{seen.Count} distinct objects cycled");
         Assert.Equal(1UL, c->ActiveObjects);
         KmemCache.Free(c, p);
+    }
+
+    [Fact]
+    public void The_free_sheaf_is_swapped_in_once_it_holds_half_a_sheaf()
+    {
+        using var f = new SlabFixture();
+        SlabCache* c = f.Create("swap", 64);
+        CpuSheaves* s = c->Cpus;
+        int half = s->Capacity / 2;
+        var held = new List<ulong>();
+        for (int i = 0; i < 3 * half; i++) held.Add((ulong)KmemCache.Alloc(c));
+        // A few frees: too few to swap in, so an empty alloc sheaf is refilled from the slabs.
+        void* a = (void*)held[0];
+        KmemCache.Free(c, a);
+        Assert.Equal(1, s->FreeCount);
+        while (s->AllocCount > 0) held.Add((ulong)KmemCache.Alloc(c));
+        ulong outOfSlabs = c->ObjectsOutOfSlabs;
+        held.Add((ulong)KmemCache.Alloc(c));
+        Assert.Equal(outOfSlabs + (ulong)half, c->ObjectsOutOfSlabs);
+        Assert.Equal(1, s->FreeCount);
+        // Half a sheaf of frees: the next allocation that finds the alloc sheaf empty takes the
+        // free sheaf, newest object first.
+        for (int i = 1; i < half; i++) KmemCache.Free(c, (void*)held[i]);
+        void* newest = (void*)held[half - 1];
+        while (s->AllocCount > 0) held.Add((ulong)KmemCache.Alloc(c));
+        outOfSlabs = c->ObjectsOutOfSlabs;
+        Assert.True(KmemCache.Alloc(c) == newest, "the object freed last comes back first");
+        Assert.Equal(outOfSlabs, c->ObjectsOutOfSlabs);
+        Assert.Equal(0, s->FreeCount);
+        Assert.Equal(half - 1, s->AllocCount);
+        KmemCache.Shrink(c);
+        Assert.Equal((ulong)(held.Count - half) + 1, c->ActiveObjects);
     }
 
     [Fact]
@@ -127,11 +164,11 @@ public unsafe class SlabCacheTests
         Assert.Equal(32, cap);
         var objs = new List<ulong>();
         objs.Add((ulong)KmemCache.Alloc(c));
-        Assert.Equal(cap / 2 - 1, c->Cpus[0].MainCount);
+        Assert.Equal(cap / 2 - 1, c->Cpus[0].AllocCount);
         Assert.Equal((ulong)cap / 2, c->ObjectsOutOfSlabs);
         for (int i = 0; i < 200; i++) objs.Add((ulong)KmemCache.Alloc(c));
         foreach (ulong p in objs) KmemCache.Free(c, (void*)p);
-        Assert.True(c->Cpus[0].MainCount <= cap && c->Cpus[0].SpareCount <= cap);
+        Assert.True(c->Cpus[0].AllocCount <= cap && c->Cpus[0].FreeCount <= cap);
         Assert.Equal(0UL, c->ActiveObjects);
         Assert.Equal(c->ObjectsInSheaves, c->ObjectsOutOfSlabs);
     }
