@@ -7,6 +7,7 @@ using Kernel.Diagnostics.Testing;
 using Kernel.Memory;
 using Kernel.Memory.Slab;
 using Kernel.Memory.Virtual;
+using Kernel.Syscalls;
 
 namespace Kernel.Tests.InGuest;
 

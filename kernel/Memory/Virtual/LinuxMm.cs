@@ -1,7 +1,8 @@
 // Platform-neutral shared source (kernel and host tests).
-// The numbers user programs pass to mmap, mprotect, mremap and madvise, and the errno values
-// those calls return: Linux x86-64's ABI values (include/uapi/asm-generic/mman*.h, errno-base.h),
-// so the syscall layer forwards them unchanged.
+// The numbers user programs pass to mmap, mprotect, mremap and madvise: Linux x86-64's ABI values
+// (include/uapi/asm-generic/mman*.h), so the syscall layer forwards them unchanged. The errno
+// values those calls return are Kernel.Syscalls.Errno (kernel/Syscalls/Errno.cs), shared with
+// the syscall layer so there is one definition.
 namespace Kernel.Memory.Virtual;
 
 public static class Prot
@@ -57,19 +58,4 @@ public static class Advice
     public const int WillNeed = 3;
     public const int DontNeed = 4;
     public const int Free = 8;
-}
-
-/// <summary>Positive errno numbers; the operations return them negated.</summary>
-public static class Errno
-{
-    public const int EPERM = 1;
-    public const int EBADF = 9;
-    public const int EAGAIN = 11;
-    public const int ENOMEM = 12;
-    public const int EACCES = 13;
-    public const int EFAULT = 14;
-    public const int EEXIST = 17;
-    public const int EINVAL = 22;
-    public const int EOVERFLOW = 75;
-    public const int EOPNOTSUPP = 95;
 }

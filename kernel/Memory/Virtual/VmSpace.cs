@@ -6,6 +6,8 @@
 // Invariant after every operation, failed or not: VMAs sorted, disjoint, and no two adjacent
 // compatible VMAs (maximally merged). Every tree change goes through the helpers below so the
 // page total stays exact. The caller serialises calls (mmap lock).
+using Kernel.Syscalls;
+
 namespace Kernel.Memory.Virtual;
 
 public unsafe partial struct VmSpace

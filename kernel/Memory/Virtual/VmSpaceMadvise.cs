@@ -1,5 +1,7 @@
 // Platform-neutral shared source (kernel and host tests).
 // madvise (Linux madvise_walk_vmas): advice over a range that may span VMAs and holes.
+using Kernel.Syscalls;
+
 namespace Kernel.Memory.Virtual;
 
 public unsafe partial struct VmSpace

@@ -1,6 +1,8 @@
 // Platform-neutral shared source (kernel and host tests).
 // mmap (Linux do_mmap / mmap_region) and get_unmapped_area (the x86 top-down layout), with
 // Linux's argument checks in Linux's order, so each bad call gets the errno Linux gives.
+using Kernel.Syscalls;
+
 namespace Kernel.Memory.Virtual;
 
 public unsafe partial struct VmSpace

@@ -2,6 +2,8 @@
 // mprotect (Linux do_mprotect_pkey / mprotect_fixup): splits at the edges of the range, merges
 // with neighbours that end up identical. Like Linux, a hole stops the walk with -ENOMEM after
 // the VMAs below it were changed.
+using Kernel.Syscalls;
+
 namespace Kernel.Memory.Virtual;
 
 public unsafe partial struct VmSpace

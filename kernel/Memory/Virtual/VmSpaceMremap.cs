@@ -2,6 +2,8 @@
 // mremap (Linux mm/mremap.c): shrink in place, grow in place when the pages above are free,
 // otherwise move (MREMAP_MAYMOVE) to a new place or to a fixed one (MREMAP_FIXED), optionally
 // leaving the old range mapped but empty (MREMAP_DONTUNMAP).
+using Kernel.Syscalls;
+
 namespace Kernel.Memory.Virtual;
 
 public unsafe partial struct VmSpace

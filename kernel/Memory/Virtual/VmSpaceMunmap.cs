@@ -1,5 +1,7 @@
 // Platform-neutral shared source (kernel and host tests).
 // munmap (Linux __vm_munmap / do_vmi_munmap): any range, partial, across VMAs and holes.
+using Kernel.Syscalls;
+
 namespace Kernel.Memory.Virtual;
 
 public unsafe partial struct VmSpace

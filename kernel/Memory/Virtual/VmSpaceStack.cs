@@ -1,6 +1,8 @@
 // Platform-neutral shared source (kernel and host tests).
 // Growing a growsdown stack (Linux expand_downwards / acct_stack_growth): the fault handler
 // extends the VMA down to the faulting page when FaultDecision says ExtendStack.
+using Kernel.Syscalls;
+
 namespace Kernel.Memory.Virtual;
 
 public unsafe partial struct VmSpace

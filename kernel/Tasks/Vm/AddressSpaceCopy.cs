@@ -5,6 +5,7 @@
 using Kernel.Arch.X64.Paging;
 using Kernel.Boot.Memory;
 using Kernel.Memory.Virtual;
+using Kernel.Syscalls;
 
 namespace Kernel.Tasks.Vm;
 

@@ -1,4 +1,5 @@
 using Kernel.Memory.Virtual;
+using Kernel.Syscalls;
 using Xunit;
 
 namespace Kernel.Tests.Memory.Virtual;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Kernel.Memory.Virtual;
+using Kernel.Syscalls;
 
 namespace Kernel.Tests.Memory.Virtual;
 

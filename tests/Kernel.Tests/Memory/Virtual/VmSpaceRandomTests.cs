@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Kernel.Memory.Virtual;
+using Kernel.Syscalls;
 using Xunit;
 
 namespace Kernel.Tests.Memory.Virtual;
