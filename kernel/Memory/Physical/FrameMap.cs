@@ -67,16 +67,8 @@ public unsafe struct FrameMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly PageDescriptor* Lookup(ulong pfn)
     {
-        ulong s = pfn >> SectionShift;
-        if (s >= _sectionCount)
-            return null;
-        SectionEntry* e = _sections + s;
-        // Unsigned: a frame before First wraps to a huge offset and fails the same compare.
-        uint offset = (uint)(pfn & SectionMask) - e->First;
-        if (offset >= e->Count)
-            return null;
-        PageDescriptor* d = e->Base + (pfn & SectionMask);
-        return (d->Flags & FrameFlags.Hole) != 0 ? null : d;
+        PageDescriptor* d = LookupAny(pfn);
+        return d != null && (d->Flags & FrameFlags.Hole) == 0 ? d : null;
     }
 
     /// <summary>Lookup without the Hole test, for callers that go on to test a flag a hole

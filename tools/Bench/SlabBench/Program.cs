@@ -52,7 +52,7 @@ public static unsafe class Program
         Console.WriteLine("warning: Debug build; run with -c Release for meaningful figures");
 #endif
         if (args.Length > 0 && args[0] == "--quick")
-            return Quick(args.Length > 1 ? int.Parse(args[1]) : 200);
+            return Quick(args.Length > 1 ? int.Parse(args[1]) : 2000);
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
