@@ -147,14 +147,15 @@ public unsafe partial struct SlabAllocator
                 return;
             }
         }
-        KfreeOther(p);
+        KfreeOther(p, d);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    void KfreeOther(void* p)
+    void KfreeOther(void* p, PageDescriptor* d)
     {
         ulong phys = PhysicalMap.ToPhysical(p);
-        PageDescriptor* d = Source.Frames.Lookup(phys >> PageGeometry.PageShift);
+        if (d != null && (d->Flags & FrameFlags.Hole) != 0)
+            d = null;                               // LookupAny does not tell holes apart
         if (d != null && (d->Flags & FrameFlags.KmallocLarge) != 0 && (phys & (PageGeometry.PageSize - 1)) == 0 && d->IsAllocated)
         {
             int order = d->Order;
