@@ -211,7 +211,7 @@ public unsafe partial struct SlabAllocator
                     uint index = (off - c->ObjectOffset) / c->Stride;
                     freeBits[index >> 6] |= 1UL << (int)(index & 63);
                     ulong* fp = SlabPages.FreePointerOf(c, b + off);
-                    ulong next = *fp ^ c->Secret ^ SlabPages.Swab((ulong)fp);
+                    ulong next = SlabPages.Decode(c, fp);
                     ulong o = next - (ulong)b;
                     off = next != 0 && o < c->SlabBytes && c->IsObjectStart(o) ? (uint)o : SlabPages.NoFreeObject;
                 }

@@ -253,7 +253,7 @@ public static unsafe class SlabDebug
             if (p == obj)
                 return true;
             ulong* fp = SlabPages.FreePointerOf(c, p);
-            ulong next = *fp ^ c->Secret ^ SlabPages.Swab((ulong)fp);
+            ulong next = SlabPages.Decode(c, fp);
             ulong o = next - (ulong)b;
             if (next == 0 || o >= c->SlabBytes || !c->IsObjectStart(o))
                 return false;

@@ -38,17 +38,15 @@ internal static unsafe class SlabPages
         (uint)(PhysicalMap.ToPhysical(obj) >> PageGeometry.PageShift) & ~(c->Pages - 1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong Swab(ulong x)
-    {
-        x = (x >> 32) | (x << 32);
-        x = ((x & 0xFFFF0000FFFF0000) >> 16) | ((x & 0x0000FFFF0000FFFF) << 16);
-        return ((x & 0xFF00FF00FF00FF00) >> 8) | ((x & 0x00FF00FF00FF00FF) << 8);
-    }
+    internal static ulong Swab(ulong x) => System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong* FreePointerOf(SlabCache* c, byte* obj) => (ulong*)(obj - c->ObjectOffset + c->FreePointerOffset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Encode(SlabCache* c, ulong next, ulong* at) => next ^ c->Secret ^ Swab((ulong)at);
+    /// <summary>The next free object's address stored at <paramref name="fp"/> (Encode undone).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong Decode(SlabCache* c, ulong* fp) => *fp ^ c->Secret ^ Swab((ulong)fp);
 
     // ---- lists ------------------------------------------------------------------------------------
 
@@ -187,7 +185,7 @@ internal static unsafe class SlabPages
         byte* b = Base(pfn);
         byte* obj = b + FirstFree(d);
         ulong* fp = FreePointerOf(c, obj);
-        ulong next = *fp ^ c->Secret ^ Swab((ulong)fp);
+        ulong next = Decode(c, fp);
         uint nextOffset = NoFreeObject;
         if (next != 0)
         {
@@ -313,7 +311,7 @@ internal static unsafe class SlabPages
             {
                 byte* obj = b + off;
                 ulong* fp = FreePointerOf(c, obj);
-                ulong next = *fp ^ c->Secret ^ Swab((ulong)fp);
+                ulong next = Decode(c, fp);
                 objects[got++] = obj;
                 off = NoFreeObject;
                 if (next != 0)
