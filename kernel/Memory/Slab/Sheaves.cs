@@ -11,7 +11,7 @@
 // Why two roles instead of Linux's one main sheaf for both: with one array, an alloc pops the
 // object the last free pushed, and the free's push address depends on kfree's cache lookup from
 // the pointer; every alloc+free pair then waits for the previous pair's lookup (a chain of
-// dependent loads, ~2.5x slower in a churn on the host). Split, an alloc depends on the
+// dependent loads, ~2.3x slower in a churn on the host). Split, an alloc depends on the
 // previous alloc only, a free on the previous free only (mimalloc's free-list sharding does the
 // same). Reuse stays hot: a freed object comes back within one sheaf of frees.
 //
