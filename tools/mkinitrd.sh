@@ -9,7 +9,7 @@ set -euo pipefail
 out=$1 bins=$2 rootfs=$3 extra=${4:-}
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage/bin"
+mkdir -p "$stage/bin" "$stage/proc" # /proc: the mount point, so `ls /` shows it (the kernel serves its contents)
 for f in "$bins"/*; do
     [ -f "$f" ] && cp "$f" "$stage/bin/"
 done

@@ -3,8 +3,9 @@
 // data stays in the archive, so closing only clears the slot.
 namespace Kernel.Fs;
 
-/// <summary>Proc: a /proc file (Fs/Proc/ProcFiles.cs); its entry word names the file and pid.</summary>
-public enum FileKind : byte { None = 0, Console, File, Directory, Proc }
+/// <summary>Proc, ProcDirectory: a /proc file or directory (Fs/Proc/ProcFiles.cs); its entry word
+/// names the node and pid.</summary>
+public enum FileKind : byte { None = 0, Console, File, Directory, Proc, ProcDirectory }
 
 public unsafe struct FileTable
 {

@@ -32,8 +32,10 @@ public static unsafe class StatBuffer
 
     public static void ForConsole(byte* s) => Fill(s, 6, 2, 1, ModeCharacterDevice | 0x190 /* 0620 */, ConsoleDevice, 0, 0);
 
-    /// <summary>A /proc file: a read-only regular file of size 0 on the proc device (0:22).</summary>
-    public static void ForProc(byte* s) => Fill(s, 22, 0, 1, 0x8000 | 0x124 /* 0444 */, 0, 0, 0);
+    /// <summary>A /proc node on the proc device (0:22): a 0555 directory, or a read-only 0444
+    /// regular file of size 0 (its text is made at each read).</summary>
+    public static void ForProc(byte* s, ulong inode, bool directory) =>
+        Fill(s, 22, inode, directory ? 2UL : 1UL, directory ? ModeDirectory | 0x16d /* 0555 */ : 0x8000 | 0x124 /* 0444 */, 0, 0, 0);
 
     public static void ForInitrd(byte* s, InitrdIndex* index, int entry)
     {

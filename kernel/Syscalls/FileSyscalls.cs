@@ -1,6 +1,6 @@
 // open/openat, close, read, pread64, write, lseek, fstat/newfstatat, getdents64 and ioctl on
-// the read-only initrd and the console. Paths are copied from user memory (PATH_MAX), then
-// normalised against the root (no chdir yet) or a directory descriptor.
+// the read-only initrd, /proc (Fs/Proc) and the console. Paths are copied from user memory
+// (PATH_MAX), then normalised against the root (no chdir yet) or a directory descriptor.
 using Kernel.Arch.X64;
 using Kernel.Fs;
 using Kernel.Tasks;
@@ -59,7 +59,9 @@ public static unsafe class FileSyscalls
 
     public static long OpenAt(int dirfd, ulong path, int flags, int mode)
     {
-        if (OpenProc(dirfd, path, flags, out long procResult)) return procResult;
+        byte* procPath = stackalloc byte[PathName.MaxLength];
+        int procLength = ProcPathOf(dirfd, path, false, procPath);
+        if (procLength >= 0 && Fs.Proc.ProcFiles.TryOpen(Files, procPath, procLength, flags, out long procResult)) return procResult;
         int entry = Resolve(dirfd, path, false, out int error);
         if (error == -Errno.ENOENT && (flags & OCreate) != 0) return -Errno.EROFS;
         if (error != 0) return error;
@@ -71,16 +73,22 @@ public static unsafe class FileSyscalls
         return Files->Open(directory ? FileKind.Directory : FileKind.File, entry, flags);
     }
 
-    /// <summary>Paths under /proc (absolute, or relative to the cwd "/") open ProcFiles.</summary>
-    static bool OpenProc(int dirfd, ulong userPath, int flags, out long result)
+    /// <summary>The normalised path for /proc's look-up: absolute paths, paths relative to the
+    /// cwd "/" and paths relative to a /proc directory descriptor. Its length, or -1 for paths
+    /// that cannot name /proc (Resolve reports their errors).</summary>
+    static int ProcPathOf(int dirfd, ulong userPath, bool allowEmpty, byte* normal)
     {
-        result = 0;
         byte* raw = stackalloc byte[PathName.MaxLength];
         long n = UserMemory.StringFrom(raw, userPath, PathName.MaxLength);
-        if (n <= 0 || n == PathName.MaxLength || (raw[0] != '/' && dirfd != AtFdCwd)) return false;
-        byte* normal = stackalloc byte[PathName.MaxLength];
-        int length = PathName.Normalize(null, 0, raw, (int)n, normal);
-        return length >= 0 && Fs.Proc.ProcFiles.TryOpen(Files, normal, length, flags, out result);
+        if (n < 0 || n == PathName.MaxLength || (n == 0 && !allowEmpty)) return -1;
+        byte* basePath = stackalloc byte[16];
+        int baseLength = 0;
+        if ((n == 0 || raw[0] != '/') && dirfd != AtFdCwd)
+        {
+            if (Files->Kind(dirfd) != FileKind.ProcDirectory) return -1;
+            baseLength = Fs.Proc.ProcFiles.PathOf(Files->Entry(dirfd), basePath);
+        }
+        return PathName.Normalize(basePath, baseLength, raw, (int)n, normal);
     }
 
     public static long Close(int fd) => Files->Close(fd);
@@ -91,7 +99,7 @@ public static unsafe class FileSyscalls
     {
         FileKind kind = Files->Kind(fd);
         if (kind == FileKind.None) return -Errno.EBADF;
-        if (kind == FileKind.Directory) return -Errno.EISDIR;
+        if (kind == FileKind.Directory || kind == FileKind.ProcDirectory) return -Errno.EISDIR;
         if (count > long.MaxValue) count = long.MaxValue;
         if (kind == FileKind.Console) return ReadConsole(buffer, count);
         long n = kind == FileKind.Proc ? Fs.Proc.ProcFiles.ReadAt(Files->Entry(fd), buffer, count, Files->Position(fd)) : ReadFileAt(fd, buffer, count, Files->Position(fd));
@@ -105,7 +113,7 @@ public static unsafe class FileSyscalls
         if (kind == FileKind.None) return -Errno.EBADF;
         if (offset < 0) return -Errno.EINVAL;
         if (kind == FileKind.Console) return -Errno.ESPIPE;
-        if (kind == FileKind.Directory) return -Errno.EISDIR;
+        if (kind == FileKind.Directory || kind == FileKind.ProcDirectory) return -Errno.EISDIR;
         if (kind == FileKind.Proc) return Fs.Proc.ProcFiles.ReadAt(Files->Entry(fd), buffer, count, (ulong)offset);
         return ReadFileAt(fd, buffer, count, (ulong)offset);
     }
@@ -162,7 +170,7 @@ public static unsafe class FileSyscalls
         if (kind == FileKind.Console) return -Errno.ESPIPE;
         long position = (long)Files->Position(fd);
         long target;
-        if (kind == FileKind.Directory)
+        if (kind == FileKind.Directory || kind == FileKind.ProcDirectory)
         {
             if (whence != SeekSet) return -Errno.EINVAL;
             target = offset;
@@ -186,7 +194,7 @@ public static unsafe class FileSyscalls
         if (kind == FileKind.None) return -Errno.EBADF;
         byte* s = stackalloc byte[StatBuffer.Size];
         if (kind == FileKind.Console) StatBuffer.ForConsole(s);
-        else if (kind == FileKind.Proc) StatBuffer.ForProc(s);
+        else if (kind == FileKind.Proc || kind == FileKind.ProcDirectory) Fs.Proc.ProcFiles.Stat(Files->Entry(fd), s);
         else StatBuffer.ForInitrd(s, Initrd.Index, Files->Entry(fd));
         return UserMemory.CopyTo(statbuf, s, StatBuffer.Size);
     }
@@ -195,31 +203,49 @@ public static unsafe class FileSyscalls
     {
         if ((flags & ~(AtSymlinkNoFollow | AtNoAutomount | AtEmptyPath)) != 0) return -Errno.EINVAL;
         bool emptyOk = (flags & AtEmptyPath) != 0;
-        if (emptyOk && dirfd != AtFdCwd && Files->Kind(dirfd) == FileKind.Console)
+        if (emptyOk && dirfd != AtFdCwd && (Files->Kind(dirfd) == FileKind.Console || Files->Kind(dirfd) == FileKind.Proc))
         {
             byte first;
             if (UserMemory.CopyFrom(&first, path, 1) < 0) return -Errno.EFAULT;
             if (first == 0) return Fstat(dirfd, statbuf);
         }
+        byte* s = stackalloc byte[StatBuffer.Size];
+        byte* procPath = stackalloc byte[PathName.MaxLength];
+        int procLength = ProcPathOf(dirfd, path, emptyOk, procPath);
+        if (procLength >= 0 && Fs.Proc.ProcFiles.TryStat(procPath, procLength, s, out long procResult))
+            return procResult < 0 ? procResult : UserMemory.CopyTo(statbuf, s, StatBuffer.Size);
         int entry = Resolve(dirfd, path, emptyOk, out int error);
         if (error != 0) return error;
-        byte* s = stackalloc byte[StatBuffer.Size];
         StatBuffer.ForInitrd(s, Initrd.Index, entry);
         return UserMemory.CopyTo(statbuf, s, StatBuffer.Size);
     }
 
-    /// <summary>Positions: 0 ".", 1 "..", then 2 + the index entry to search from.</summary>
+    /// <summary>Lists an initrd directory (ListInitrd) or a /proc one (ProcFiles.List) into a
+    /// kernel buffer, then copies what fitted out and keeps the position where it stopped.</summary>
     public static long GetDents64(int fd, ulong buffer, ulong count)
     {
         FileKind kind = Files->Kind(fd);
         if (kind == FileKind.None) return -Errno.EBADF;
-        if (kind != FileKind.Directory) return -Errno.ENOTDIR;
+        if (kind != FileKind.Directory && kind != FileKind.ProcDirectory) return -Errno.ENOTDIR;
         if (!UserMemory.RangeOk(buffer, count)) return -Errno.EFAULT;
         int room = count < 2048 ? (int)count : 2048;
         byte* out_ = stackalloc byte[2048];
-        int used = 0;
-        int dir = Files->Entry(fd);
         ulong position = Files->Position(fd);
+        int used = kind == FileKind.ProcDirectory
+            ? Fs.Proc.ProcFiles.List(Files->Entry(fd), out_, room, ref position)
+            : ListInitrd(Files->Entry(fd), out_, room, ref position);
+        if (used < 0) return used;
+        long r = UserMemory.CopyTo(buffer, out_, (ulong)used);
+        if (r < 0) return r;
+        Files->SetPosition(fd, position);
+        return used;
+    }
+
+    /// <summary>Positions: 0 ".", 1 "..", then 2 + the index entry to search from. Bytes
+    /// written, or -EINVAL when not even one entry fits.</summary>
+    static int ListInitrd(int dir, byte* out_, int room, ref ulong position)
+    {
+        int used = 0;
         byte* dot = stackalloc byte[2];
         dot[0] = dot[1] = (byte)'.';
         while (true)
@@ -248,9 +274,6 @@ public static unsafe class FileSyscalls
             used += written;
             position = next;
         }
-        long r = UserMemory.CopyTo(buffer, out_, (ulong)used);
-        if (r < 0) return r;
-        Files->SetPosition(fd, position);
         return used;
     }
 

@@ -1,5 +1,6 @@
-// /proc as files: open of /proc/meminfo, /proc/buddyinfo, /proc/slabinfo, /proc/self/maps or
-// /proc/PID/maps gives a descriptor of kind Proc whose entry word names the file and the pid.
+// /proc through descriptors: open, stat, read and list. A normalised path (ProcPath) names a
+// node; files (meminfo, buddyinfo, slabinfo, PID/maps) open as kind Proc, directories (/proc,
+// /proc/PID, /proc/self) as kind ProcDirectory; either way the entry word is file << 24 | pid.
 // Every read regenerates the text (ProcText) and copies the part at the file position, so a
 // descriptor holds no buffer (fork copies it freely) and a short read continues where it was.
 // Texts longer than the read buffer (64 KiB) are cut at a whole line.
@@ -14,37 +15,53 @@ public static unsafe class ProcFiles
 {
     const int TextBytes = 64 * 1024;
     const int ENOENT = -2, ENOMEM = -12, EROFS = -30, EISDIR = -21, ENOTDIR = -20, ESRCH = -3;
+    const int OAccessMode = 3, OTruncate = 0x200, ODirectory = 0x10000;
 
     /// <summary>True when the normalised path (no leading '/') lies under proc/; then
     /// <paramref name="result"/> is the new descriptor or -errno.</summary>
     public static bool TryOpen(FileTable* files, byte* path, int length, int flags, out long result)
     {
         result = 0;
-        if (!StartsWith(path, length, "proc") || (length > 4 && path[4] != '/')) return false;
-        if (length == 4) { result = EISDIR; return true; } // the directory itself is not listable yet
-        if ((flags & 3) != 0 || (flags & 0x200) != 0) { result = EROFS; return true; } // O_WRONLY/O_RDWR, O_TRUNC
-        if ((flags & 0x10000) != 0) { result = ENOTDIR; return true; } // O_DIRECTORY
-        byte* rest = path + 5;
-        int n = length - 5;
-        ProcFile file = ProcFile.None;
-        int pid = 0;
-        if (Is(rest, n, "meminfo")) file = ProcFile.MemInfo;
-        else if (Is(rest, n, "buddyinfo")) file = ProcFile.BuddyInfo;
-        else if (Is(rest, n, "slabinfo")) file = ProcFile.SlabInfo;
-        else if (Is(rest, n, "self/maps"))
-        {
-            file = ProcFile.Maps;
-            pid = Scheduler.Current->Pid;
-        }
-        else if (ParsePidMaps(rest, n, out pid))
-        {
-            Process* p = ProcessTable.Find(pid);
-            if (p == null || p->State == TaskState.Zombie) { result = ENOENT; return true; }
-            file = ProcFile.Maps;
-        }
-        if (file == ProcFile.None) { result = ENOENT; return true; }
-        result = files->Open(FileKind.Proc, (int)file << 24 | pid, flags);
+        if (!ProcPath.Parse(path, length, Scheduler.Current->Pid, out ProcFile file, out int pid)) return false;
+        if (!Exists(file, pid)) { result = ENOENT; return true; }
+        bool directory = ProcPath.IsDirectory(file);
+        if ((flags & OAccessMode) != 0 || (flags & OTruncate) != 0) { result = directory ? EISDIR : EROFS; return true; }
+        if ((flags & ODirectory) != 0 && !directory) { result = ENOTDIR; return true; }
+        result = files->Open(directory ? FileKind.ProcDirectory : FileKind.Proc, (int)file << 24 | pid, flags);
         return true;
+    }
+
+    /// <summary>True when the normalised path lies under proc/; then <paramref name="result"/>
+    /// is 0 with <paramref name="stat"/> filled, or -errno.</summary>
+    public static bool TryStat(byte* path, int length, byte* stat, out long result)
+    {
+        result = 0;
+        if (!ProcPath.Parse(path, length, Scheduler.Current->Pid, out ProcFile file, out int pid)) return false;
+        if (!Exists(file, pid)) { result = ENOENT; return true; }
+        Stat((int)file << 24 | pid, stat);
+        return true;
+    }
+
+    /// <summary>fstat of an open /proc node: a 0555 directory or a 0444 regular file of size 0.</summary>
+    public static void Stat(int entry, byte* stat)
+    {
+        ProcFile file = (ProcFile)(entry >> 24);
+        StatBuffer.ForProc(stat, ProcDirectory.InodeOf(file, entry & 0xffffff), ProcPath.IsDirectory(file));
+    }
+
+    /// <summary>"proc" or "proc/PID" for a directory descriptor's entry word: the base that
+    /// openat and newfstatat resolve relative names against. Returns its length.</summary>
+    public static int PathOf(int entry, byte* output) => ProcPath.Format((ProcFile)(entry >> 24), entry & 0xffffff, output);
+
+    /// <summary>getdents64 on a directory descriptor (ProcDirectory.List): bytes written into
+    /// <paramref name="output"/>, 0 at the end, -EINVAL when one entry does not fit, -ENOENT
+    /// when the process whose directory it is has died.</summary>
+    public static int List(int entry, byte* output, int room, ref ulong position)
+    {
+        ProcFile file = (ProcFile)(entry >> 24);
+        int pid = entry & 0xffffff;
+        if (!Exists(file, pid)) return ENOENT;
+        return ProcDirectory.List(file, pid, Scheduler.Current->Pid, output, room, ref position, &NextLivePid);
     }
 
     /// <summary>Reads from <paramref name="position"/>: bytes copied, 0 at the end, -errno.</summary>
@@ -68,20 +85,26 @@ public static unsafe class ProcFiles
         return result;
     }
 
-    static bool ParsePidMaps(byte* s, int n, out int pid)
+    static bool Exists(ProcFile file, int pid) =>
+        file != ProcFile.None && (file != ProcFile.Maps && file != ProcFile.ProcessDirectory || Alive(pid));
+
+    static bool Alive(int pid)
     {
-        pid = 0;
-        int i = 0;
-        while (i < n && s[i] >= '0' && s[i] <= '9' && pid < 10000000) pid = pid * 10 + (s[i++] - '0');
-        return i > 0 && Is(s + i, n - i, "/maps");
+        Process* p = ProcessTable.Find(pid);
+        return p != null && p->State != TaskState.Zombie;
     }
 
-    static bool StartsWith(byte* s, int n, string prefix)
+    /// <summary>The smallest live (not zombie) user pid >= from, or -1: the kernel task (pid 0)
+    /// has no /proc directory.</summary>
+    static int NextLivePid(int from)
     {
-        if (n < prefix.Length) return false;
-        for (int i = 0; i < prefix.Length; i++) if (s[i] != prefix[i]) return false;
-        return true;
+        int best = -1;
+        for (int i = 0; i < ProcessTable.MaxTasks; i++)
+        {
+            Process* p = ProcessTable.Slot(i);
+            if (p == null || p->State == TaskState.Zombie || p->Pid <= 0 || p->Pid < from) continue;
+            if (best < 0 || p->Pid < best) best = p->Pid;
+        }
+        return best;
     }
-
-    static bool Is(byte* s, int n, string text) => n == text.Length && StartsWith(s, n, text);
 }

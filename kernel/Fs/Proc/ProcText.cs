@@ -11,8 +11,6 @@ using Kernel.Tasks;
 
 namespace Kernel.Fs.Proc;
 
-public enum ProcFile : byte { None = 0, MemInfo, BuddyInfo, SlabInfo, Maps }
-
 public static unsafe class ProcText
 {
     /// <summary>Writes <paramref name="file"/>'s text (for Maps: of process
