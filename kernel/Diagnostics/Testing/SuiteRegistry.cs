@@ -38,6 +38,7 @@ public static unsafe class SuiteRegistry
         Add(ElfSuite.Name, &ElfSuite.Register);
         Add(ProcessSuite.Name, &ProcessSuite.Register);
         Add(MmSuite.Name, &MmSuite.Register);
+        Add(ProcSuite.Name, &ProcSuite.Register);
         Add(MmSuite.SoakName, &MmSuite.RegisterSoak, slow: true);
     }
 
