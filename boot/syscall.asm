@@ -50,10 +50,17 @@ syscall_return:
 user_return:
     ; SYSRET only for a plain 64-bit user frame whose RIP is canonical and below the user
     ; limit (Intel raises #GP in ring 0 on a non-canonical RCX) and without TF/RF; else IRET.
+    ; SYSRET loses RCX and R11, so the frame's must already equal RIP and RFLAGS (as after any
+    ; SYSCALL); rt_sigreturn and a signal taken in an interrupt restore them through IRET.
     mov rcx, [rsp + FRAME_RIP]
     mov r11, USER_LIMIT
     cmp rcx, r11
     jae .iret
+    cmp rcx, [rsp + FRAME_RCX]
+    jne .iret
+    mov r11, [rsp + FRAME_RFLAGS]
+    cmp r11, [rsp + FRAME_R11]
+    jne .iret
     cmp qword [rsp + FRAME_CS], USER_CS
     jne .iret
     cmp qword [rsp + FRAME_SS], USER_SS

@@ -1,6 +1,6 @@
 // The process-level calls: exit/exit_group, the ids, set_tid_address, arch_prctl (FS base),
-// sched_yield, and the signal bookkeeping (rt_sigaction / rt_sigprocmask record what the
-// program asks; only fatal signals from CPU exceptions are delivered so far).
+// sched_yield, and the signal calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
+// rt_sigreturn, kill, tkill, tgkill (kernel/Tasks/Signal*.cs send and deliver them).
 using Kernel.Arch.X64;
 using Kernel.Tasks;
 
@@ -10,7 +10,7 @@ public static unsafe class ProcessSyscalls
 {
     const int ArchSetGs = 0x1001, ArchSetFs = 0x1002, ArchGetFs = 0x1003, ArchGetGs = 0x1004;
     const int SigBlock = 0, SigUnblock = 1, SigSetMask = 2;
-    const ulong Unblockable = 1UL << (Signals.SIGKILL - 1) | 1UL << (Signals.SIGSTOP - 1);
+    const ulong Unblockable = SignalSend.Unblockable;
 
     public static long Exit(int code)
     {
@@ -59,8 +59,41 @@ public static unsafe class ProcessSyscalls
         if (action != 0 && UserMemory.CopyFrom(updated, action, 32) < 0) return -Errno.EFAULT;
         ulong* slot = Scheduler.Current->SignalActions + (signal - 1) * 4;
         if (oldAction != 0 && UserMemory.CopyTo(oldAction, slot, 32) < 0) return -Errno.EFAULT;
-        if (action != 0) for (int i = 0; i < 4; i++) slot[i] = updated[i];
+        if (action != 0)
+        {
+            updated[3] &= ~Unblockable;
+            for (int i = 0; i < 4; i++) slot[i] = updated[i];
+            SignalSend.DropIfIgnored(Scheduler.Current, signal);
+        }
         return 0;
+    }
+
+    public static long SigPending(ulong set, ulong setSize)
+    {
+        if (setSize != 8) return -Errno.EINVAL;
+        Process* p = Scheduler.Current;
+        ulong pending = p->PendingSignals & p->SignalMask;
+        return UserMemory.CopyTo(set, &pending, 8) < 0 ? -Errno.EFAULT : 0;
+    }
+
+    /// <summary>Back from a handler: everything comes from the frame, rax included.</summary>
+    public static long SigReturn() => SignalFrame.Return(Scheduler.Current, TaskStack.UserFrame(Scheduler.Current));
+
+    /// <summary>kill: pid > 0 that process, 0 the caller (no process groups yet); others -ESRCH.</summary>
+    public static long Kill(int pid, int signal)
+    {
+        if (pid == 0) pid = Scheduler.Current->Pid;
+        if (pid < 0) return signal < 0 || signal > Process.SignalCount ? -Errno.EINVAL : -Errno.ESRCH;
+        return SignalSend.Kill(pid, signal, SignalInfo.SiUser);
+    }
+
+    /// <summary>tkill / tgkill: one thread per process, so the tid is the pid; a tgid that is
+    /// not the thread's own is -ESRCH.</summary>
+    public static long ThreadKill(int tgid, int tid, int signal)
+    {
+        if (tid <= 0 || tgid == 0 || tgid < -1) return -Errno.EINVAL;
+        if (tgid > 0 && tgid != tid) return -Errno.ESRCH;
+        return SignalSend.Kill(tid, signal, SignalInfo.SiTkill);
     }
 
     public static long SigProcMask(int how, ulong set, ulong oldSet, ulong setSize)

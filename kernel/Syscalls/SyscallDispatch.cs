@@ -10,7 +10,7 @@ namespace Kernel.Syscalls;
 public static unsafe class SyscallDispatch
 {
     public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Stat = 4, Fstat = 5, Lstat = 6, Lseek = 8, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12,
-        RtSigaction = 13, RtSigprocmask = 14, Ioctl = 16, Pread64 = 17, Readv = 19, Writev = 20, SchedYield = 24, Mremap = 25, Madvise = 28,
+        RtSigaction = 13, RtSigprocmask = 14, RtSigreturn = 15, Kill = 62, RtSigpending = 127, Tkill = 200, Tgkill = 234, Ioctl = 16, Pread64 = 17, Readv = 19, Writev = 20, SchedYield = 24, Mremap = 25, Madvise = 28,
         Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Vfork = 58, Execve = 59, Exit = 60, Wait4 = 61, Uname = 63, Getppid = 110, ArchPrctl = 158, Reboot = 169,
         Gettid = 186, Fcntl = 72, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ExitGroup = 231, Openat = 257,
         Newfstatat = 262, Getrandom = 318,
@@ -25,7 +25,7 @@ public static unsafe class SyscallDispatch
     {
         s_calls++;
         f->Rax = (ulong)Invoke(f->Vector, f->Rdi, f->Rsi, f->Rdx, f->R10, f->R8, f->R9);
-        Tasks.ProcessLifecycle.ActOnPendingSignal();
+        Tasks.SignalDelivery.OnReturnToUser(f);
     }
 
     public static long Invoke(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
@@ -48,6 +48,11 @@ public static unsafe class SyscallDispatch
             case Madvise: return MemorySyscalls.Madvise(a0, a1, a2);
             case RtSigaction: return ProcessSyscalls.SigAction((int)a0, a1, a2, a3);
             case RtSigprocmask: return ProcessSyscalls.SigProcMask((int)a0, a1, a2, a3);
+            case RtSigreturn: return ProcessSyscalls.SigReturn();
+            case RtSigpending: return ProcessSyscalls.SigPending(a0, a1);
+            case Kill: return ProcessSyscalls.Kill((int)a0, (int)a1);
+            case Tkill: return ProcessSyscalls.ThreadKill(-1, (int)a0, (int)a1);
+            case Tgkill: return ProcessSyscalls.ThreadKill((int)a0, (int)a1, (int)a2);
             case Ioctl: return FileSyscalls.Ioctl((int)a0, (uint)a1, a2);
             case Pread64: return FileSyscalls.PRead((int)a0, a1, a2, (long)a3);
             case Readv: return VectorSyscalls.ReadV((int)a0, a1, (long)a2);

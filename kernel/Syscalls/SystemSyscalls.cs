@@ -50,7 +50,17 @@ public static unsafe class SystemSyscalls
         ulong wait = (ulong)ts[0] * 1000000 + (ulong)ts[1] / 1000;
         ulong deadline = Clock.MicrosecondsSinceBoot + wait;
         while (Clock.MicrosecondsSinceBoot < deadline)
+        {
+            if (SignalSend.Interrupting(Scheduler.Current))
+            {
+                ulong left = deadline - Clock.MicrosecondsSinceBoot;
+                ts[0] = (long)(left / 1000000);
+                ts[1] = (long)(left % 1000000 * 1000);
+                if (remaining != 0 && UserMemory.CopyTo(remaining, ts, 16) < 0) return -Errno.EFAULT;
+                return -Errno.EINTR;
+            }
             if (!Scheduler.Yield()) Cpu.Pause();
+        }
         return 0;
     }
 

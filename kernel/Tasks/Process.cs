@@ -25,9 +25,11 @@ public unsafe struct Process
     public ulong KernelStackTop;
     public ulong FsBase;
     public ulong ClearChildTid;
+    /// <summary>Blocked signals (bit n-1 for signal n); SIGKILL and SIGSTOP are never in it.</summary>
     public ulong SignalMask;
-    /// <summary>A fatal signal sent by Kill, acted on when the process next leaves the kernel.</summary>
-    public int PendingSignal;
+    /// <summary>Signals sent and not yet delivered (bit n-1 for signal n): acted on when the
+    /// process next returns to ring 3 (SignalDelivery), blocked ones wait for an unblock.</summary>
+    public ulong PendingSignals;
     /// <summary>Started in the background (shell `run -b`): reaped by ReapBackground, not waited for.</summary>
     public bool Background;
     /// <summary>Its parent exited first: nobody will wait4 for it, the kernel reaps it (ProcessWait).</summary>
@@ -40,6 +42,8 @@ public unsafe struct Process
     public fixed byte Name[NameCapacity];
     /// <summary>rt_sigaction records: handler, flags, restorer, mask per signal (1..64).</summary>
     public fixed ulong SignalActions[SignalCount * 4];
+    /// <summary>The siginfo of each pending signal (SignalInfo: code and sender, value, trap).</summary>
+    public fixed ulong PendingInfo[SignalCount * SignalInfo.Words];
     public FileTable Files;
 
     public bool IsKernelTask => Pid == 0;

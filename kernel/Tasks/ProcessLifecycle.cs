@@ -32,7 +32,19 @@ public static unsafe class ProcessLifecycle
         if (status != Arch.X64.Paging.PagingStatus.Ok)
             Log.Error($"tasks: pid {p->Pid}: tearing down the address space failed: {Arch.X64.Paging.PageTables.Describe(status)}");
         p->WaitStatus = waitStatus;
+        NotifyParent(p, waitStatus);
         Scheduler.ExitCurrent();
+    }
+
+    /// <summary>SIGCHLD to the parent (ignored unless it installed a handler).</summary>
+    static void NotifyParent(Process* p, int waitStatus)
+    {
+        if (p->Orphan) return;
+        Process* parent = ProcessTable.Find(p->ParentPid);
+        if (parent == null || parent->IsKernelTask) return;
+        bool exited = WaitStatus.IsExited(waitStatus);
+        SignalSend.Post(parent, Signals.SIGCHLD, exited ? SignalInfo.CldExited : SignalInfo.CldKilled, p->Pid,
+            (ulong)(exited ? WaitStatus.ExitCode(waitStatus) : WaitStatus.Signal(waitStatus)), 0);
     }
 
     /// <summary>
@@ -108,25 +120,16 @@ public static unsafe class ProcessLifecycle
         ExitCurrent(WaitStatus.Killed(Signals.SIGSEGV));
     }
 
-    /// <summary>
-    /// Sends a fatal signal (no handlers are run yet): the process dies when it next comes back
-    /// towards ring 3 (the end of a syscall, a timer tick in user mode). 0, -ESRCH or -EPERM.
-    /// </summary>
-    public static int Kill(int pid, int signal)
-    {
-        Process* p = ProcessTable.Find(pid);
-        if (p == null || p->State == TaskState.Zombie) return -3;
-        if (p->IsKernelTask) return -1;
-        if (signal <= 0 || signal > Process.SignalCount) return -22;
-        p->PendingSignal = signal;
-        return 0;
-    }
+    /// <summary>Sends <paramref name="signal"/> as kill(2) does: 0, -EINVAL, -ESRCH or -EPERM
+    /// (SignalSend). It is acted on when the target next returns to ring 3.</summary>
+    public static int Kill(int pid, int signal) => SignalSend.Kill(pid, signal, SignalInfo.SiUser);
 
-    /// <summary>Called on the way back to ring 3: dies of a pending signal, if any.</summary>
-    public static void ActOnPendingSignal()
+    /// <summary>rt_sigreturn found a frame it cannot restore from: SIGSEGV, as Linux does.</summary>
+    public static void KillForBadFrame(Process* p, InterruptFrame* frame, string why)
     {
-        Process* p = Scheduler.Current;
-        if (p->PendingSignal != 0 && !p->IsKernelTask) ExitCurrent(WaitStatus.Killed(p->PendingSignal));
+        s_killed++;
+        if (!QuietKills) Log.Warning($"pid {p->Pid}: SIGSEGV: bad signal frame at RSP {frame->Rsp:x16} ({why})");
+        ExitCurrent(WaitStatus.Killed(Signals.SIGSEGV));
     }
 
     /// <summary>Reaps one background process that has ended: its pid and wait status, or false.</summary>

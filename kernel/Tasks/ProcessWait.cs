@@ -44,7 +44,7 @@ public static unsafe class ProcessWait
                 return childPid;
             }
             if ((options & WNohang) != 0) return 0;
-            if (self->PendingSignal != 0) return EINTR;
+            if (SignalSend.Interrupting(self)) return EINTR;
             if (!Scheduler.Yield()) Cpu.Pause();
         }
     }

@@ -43,7 +43,6 @@ public static unsafe class Scheduler
             s_sliceLeft = SliceTicks;
             if (Yield()) s_preemptions++;
         }
-        ProcessLifecycle.ActOnPendingSignal();
     }
 
     /// <summary>Lets the next runnable task run; returns when this one is picked again.

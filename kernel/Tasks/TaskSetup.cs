@@ -1,6 +1,6 @@
 // Brings up everything ring 3 needs, in order: the SYSCALL gate and per-CPU area, the task
-// table with the boot thread as the kernel task, the initrd, and the hook that turns a CPU
-// exception in user mode into the death of that process.
+// table with the boot thread as the kernel task, the initrd, the hook that turns a CPU
+// exception in user mode into a signal, and the one that delivers signals on the way to ring 3.
 using Kernel.Arch.X64;
 using Kernel.Boot;
 using Kernel.Diagnostics;
@@ -15,6 +15,7 @@ public static unsafe class TaskSetup
         SyscallGate.Initialize();
         Scheduler.Initialize();
         Vm.PageFaultHandler.Install();
+        SignalDelivery.Install();
         Initrd.Initialize(BootData.Info);
         Log.Info($"tasks: SYSCALL gate at ring 0, user half [{Memory.Virtual.UserAddressSpace.Start:x}, {Memory.Virtual.UserAddressSpace.End:x}), random source {(RandomSource.HasHardwareSource ? "RDRAND" : "TSC (weak)")}");
     }

@@ -38,11 +38,19 @@ public static unsafe class TaskStack
         frame->Rsp = userStack;
         frame->Ss = Gdt.UserData | 3;
 
-        byte* fpu = (byte*)frame - FpuBytes;
+        CleanFpu(FpuImage(frame));
+    }
+
+    /// <summary>The x87/SSE state at program start (and at a signal handler's entry).</summary>
+    public static void CleanFpu(byte* fpu)
+    {
         Runtime.Bytes.Zero(fpu, FpuBytes);
         *(ushort*)fpu = 0x37f;          // FCW: all x87 exceptions masked, 64-bit precision
         *(uint*)(fpu + 24) = 0x1f80;    // MXCSR: all SSE exceptions masked, round to nearest
     }
+
+    /// <summary>The user's fxsave image, just below the frame of an entry from ring 3.</summary>
+    public static byte* FpuImage(InterruptFrame* frame) => (byte*)frame - FpuBytes;
 
     /// <summary>fork: the child's stack under <paramref name="top"/> returns to ring 3 with the
     /// parent's registers (rax = 0) and the parent's FPU image, both as saved at its syscall entry.</summary>

@@ -20,7 +20,12 @@ public static class Signals
 {
     public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7,
         SIGFPE = 8, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14,
-        SIGTERM = 15, SIGSTOP = 19;
+        SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGURG = 23, SIGWINCH = 28;
+
+    /// <summary>Signals whose default action does nothing here: SIGCHLD, SIGURG, SIGWINCH ignore;
+    /// SIGCONT continues, and nothing is ever stopped. Every other default terminates.</summary>
+    public static bool DefaultIgnored(int signal) =>
+        signal == SIGCHLD || signal == SIGURG || signal == SIGWINCH || signal == SIGCONT;
 
     /// <summary>The signal Linux sends for a CPU exception in user mode (arch/x86/kernel/traps.c).</summary>
     public static int ForException(int vector) => vector switch
@@ -47,6 +52,7 @@ public static class Signals
         SIGHUP => "SIGHUP", SIGINT => "SIGINT", SIGQUIT => "SIGQUIT", SIGILL => "SIGILL", SIGTRAP => "SIGTRAP",
         SIGABRT => "SIGABRT", SIGBUS => "SIGBUS", SIGFPE => "SIGFPE", SIGKILL => "SIGKILL", SIGUSR1 => "SIGUSR1",
         SIGSEGV => "SIGSEGV", SIGUSR2 => "SIGUSR2", SIGPIPE => "SIGPIPE", SIGALRM => "SIGALRM", SIGTERM => "SIGTERM",
-        SIGSTOP => "SIGSTOP", _ => "SIG?",
+        SIGSTOP => "SIGSTOP", SIGCHLD => "SIGCHLD", SIGCONT => "SIGCONT", SIGURG => "SIGURG", SIGWINCH => "SIGWINCH",
+        _ => "SIG?",
     };
 }

@@ -53,8 +53,18 @@ public static unsafe class InterruptDispatch
         Kernel.Platform.Interrupts.Restore(token);
     }
 
+    /// <summary>Runs after every interrupt or exception that came from ring 3, just before
+    /// the return there (the task layer delivers pending signals). Set once at bring-up.</summary>
+    public static delegate*<InterruptFrame*, void> UserReturnHook;
+
     [RuntimeExport("interrupt_dispatch")]
     static void Dispatch(InterruptFrame* frame)
+    {
+        DispatchVector(frame);
+        if (frame->FromUserMode && UserReturnHook != null) UserReturnHook(frame);
+    }
+
+    static void DispatchVector(InterruptFrame* frame)
     {
         int vector = (int)frame->Vector;
         if (vector < 32)

@@ -1,6 +1,6 @@
 // The #PF entry for user memory: a fault in ring 3 or in a user copy is handed to FaultDecision
 // through UserPages; what it cannot fix becomes SIGSEGV (SEGV_MAPERR / SEGV_ACCERR) or, when
-// memory ran out, an OOM kill. Other CPU exceptions in ring 3 go straight to the kill path.
+// memory ran out, an OOM kill (SignalDelivery.OnFault runs a handler instead if there is one). Other CPU exceptions in ring 3 go straight to the kill path.
 using Kernel.Arch.X64;
 using Kernel.Memory.Virtual;
 
@@ -33,7 +33,7 @@ public static unsafe class PageFaultHandler
     {
         if ((int)frame->Vector != Exceptions.PageFault)
         {
-            ProcessLifecycle.KillForFault(frame, null);
+            SignalDelivery.OnFault(frame, SignalDelivery.CodeFor((int)frame->Vector), null);
             return;
         }
         ulong address = Cpu.ReadCr2();
@@ -45,7 +45,8 @@ public static unsafe class PageFaultHandler
             return;
         }
         if (r == FaultResult.OutOfMemory) ProcessLifecycle.KillForOom(p);
-        ProcessLifecycle.KillForFault(frame, r == FaultResult.Accerr ? "SEGV_ACCERR" : "SEGV_MAPERR");
+        if (r == FaultResult.Accerr) SignalDelivery.OnFault(frame, SignalInfo.SegvAccerr, "SEGV_ACCERR");
+        else SignalDelivery.OnFault(frame, SignalInfo.SegvMaperr, "SEGV_MAPERR");
     }
 
     static bool OnKernelAccess(InterruptFrame* frame, ulong address)
