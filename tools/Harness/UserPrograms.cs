@@ -42,6 +42,7 @@ public static class UserPrograms
             new[] { @"^regs: 0 failures$", @"^ok - getppid: only rax, rcx and r11 changed", @"^ok - write: only rax, rcx and r11 changed" }),
         new UserProgram("user-malloc", "init=/bin/malloc", 0, new[] { @"^malloc: \d+ checks, 0 failed$" }),
         new UserProgram("user-mm", "init=/bin/mm", 0, new[] { @"^mm: \d+ checks, 0 failed$" }),
+        new UserProgram("user-signals", "init=/bin/signals", 0, new[] { @"^signals: \d+ checks, 0 failed$" }),
         new UserProgram("user-mm-errors", "init=/bin/mm_errors", 0, new[] { @"^mm_errors: \d+ checks, 0 failed$" }),
         new UserProgram("user-busybox-echo", "init=/bin/busybox echo hello from busybox", 0, new[] { @"^hello from busybox$" }),
         new UserProgram("user-busybox-cat-proc", "init=/bin/cat /proc/meminfo", 0, new[] { @"^MemTotal: +\d+ kB$", @"^MemFree: +\d+ kB$" }),
