@@ -297,8 +297,10 @@ static void chld_handler(int sig, siginfo_t *info, void *context)
     chld_code = info->si_code;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    // `signals quiet` (the in-guest suite): output closed, the exit status is the failure count.
+    if (argc > 1 && strcmp(argv[1], "quiet") == 0) close(1);
     // signal() + raise(): the handler runs before raise returns, with the signal blocked.
     signal(SIGUSR1, plain_handler);
     raise(SIGUSR1);

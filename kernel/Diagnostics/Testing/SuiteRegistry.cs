@@ -39,6 +39,7 @@ public static unsafe class SuiteRegistry
         Add(ProcessSuite.Name, &ProcessSuite.Register);
         Add(MmSuite.Name, &MmSuite.Register);
         Add(ProcSuite.Name, &ProcSuite.Register);
+        Add(SignalSuite.Name, &SignalSuite.Register);
         Add(MmSuite.SoakName, &MmSuite.RegisterSoak, slow: true);
     }
 
