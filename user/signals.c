@@ -408,6 +408,35 @@ int main(int argc, char **argv)
           "SIGCHLD: si_pid, si_status 7, CLD_EXITED");
     signal(SIGCHLD, SIG_DFL);
 
+    // A signal while waitpid blocks: -EINTR after a handler without SA_RESTART, a transparent
+    // restart with it. The child signals 50 ms after the fork, while the parent waits.
+    for (int restart = 0; restart < 2; restart++)
+    {
+        hits = 0;
+        install(SIGUSR1, plain_handler, restart ? SA_RESTART : 0, 0);
+        pid = fork();
+        if (pid == 0)
+        {
+            struct timespec t = { 0, 50 * 1000 * 1000 };
+            nanosleep(&t, 0);
+            kill(getppid(), SIGUSR1);
+            nanosleep(&t, 0);
+            _exit(3);
+        }
+        errno = 0;
+        status = -1;
+        long r = waitpid(pid, &status, 0);
+        int e = errno;
+        if (restart)
+            CHECK(r == pid && hits == 1 && WEXITSTATUS(status) == 3, "SA_RESTART: waitpid restarted after the handler");
+        else
+        {
+            CHECK(r == -1 && e == EINTR && hits == 1, "no SA_RESTART: waitpid -> EINTR after the handler");
+            child_status(pid);
+        }
+    }
+    signal(SIGUSR1, SIG_DFL);
+
     // SIGKILL cannot be caught; an uncaught SIGTERM terminates.
     pid = fork();
     if (pid == 0) { signal(SIGTERM, SIG_DFL); raise(SIGTERM); _exit(0); }

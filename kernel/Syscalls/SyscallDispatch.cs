@@ -25,7 +25,7 @@ public static unsafe class SyscallDispatch
     {
         s_calls++;
         f->Rax = (ulong)Invoke(f->Vector, f->Rdi, f->Rsi, f->Rdx, f->R10, f->R8, f->R9);
-        Tasks.SignalDelivery.OnReturnToUser(f);
+        Tasks.SignalDelivery.AfterSyscall(f);
     }
 
     public static long Invoke(ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)

@@ -8,10 +8,10 @@ namespace Kernel.Tasks;
 public static unsafe class ProcessWait
 {
     const int WNohang = 1, WUntraced = 2, WContinued = 8, WNothread = 0x20000000, WAll = 0x40000000, WClone = unchecked((int)0x80000000);
-    const int ECHILD = -10, EINTR = -4, EINVAL = -22, EFAULT = -14;
+    const int ECHILD = -10, EINVAL = -22, EFAULT = -14;
 
     /// <summary>wait4(2): the reaped child's pid (status stored when asked), 0 with WNOHANG
-    /// when none has ended, -ECHILD without matching children, -EINVAL, -EFAULT, -EINTR.</summary>
+    /// when none has ended, -ECHILD without matching children, -EINVAL, -EFAULT, or -ERESTARTSYS for a signal (SignalDelivery makes it -EINTR or a restart).</summary>
     public static long Wait4(int pid, ulong statusAddress, int options, ulong rusageAddress)
     {
         if ((options & ~(WNohang | WUntraced | WContinued | WNothread | WAll | WClone)) != 0) return EINVAL;
@@ -44,7 +44,7 @@ public static unsafe class ProcessWait
                 return childPid;
             }
             if ((options & WNohang) != 0) return 0;
-            if (SignalSend.Interrupting(self)) return EINTR;
+            if (SignalSend.Interrupting(self)) return -SignalDelivery.ERestartSys;
             if (!Scheduler.Yield()) Cpu.Pause();
         }
     }

@@ -4,7 +4,9 @@
 // with a terminating default end the process, SIG_IGN and ignoring defaults drop it, a handler
 // gets an rt_sigframe (SignalFrame) and runs with the mask old | sa_mask | the signal (unless
 // SA_NODEFER). One handler per return; the next pending one goes at the following return
-// (rt_sigreturn's, at the latest). CPU faults become signals here too (OnFault).
+// (rt_sigreturn's, at the latest). A blocking call interrupted by a signal (-ERESTARTSYS) is
+// re-run unless a handler without SA_RESTART runs (-EINTR). CPU faults become signals here
+// too (OnFault).
 using Kernel.Arch.X64;
 using Kernel.Diagnostics;
 
@@ -12,7 +14,7 @@ namespace Kernel.Tasks;
 
 public static unsafe class SignalDelivery
 {
-    const ulong SaRestorer = 0x04000000, SaNodefer = 0x40000000, SaResethand = 0x80000000;
+    const ulong SaRestorer = 0x04000000, SaRestart = 0x10000000, SaNodefer = 0x40000000, SaResethand = 0x80000000;
 
     static ulong s_handled;
     /// <summary>Handlers started (frames built).</summary>
@@ -20,15 +22,28 @@ public static unsafe class SignalDelivery
 
     public static void Install() => InterruptDispatch.UserReturnHook = &OnReturnToUser;
 
-    public static void OnReturnToUser(InterruptFrame* frame)
+    /// <summary>Linux's internal "interrupted, restart if the handler allows": a blocking call
+    /// returns -ERESTARTSYS, which never reaches ring 3 (AfterSyscall turns it into -EINTR for
+    /// a handler without SA_RESTART, else re-runs the call).</summary>
+    public const int ERestartSys = 512;
+    const int EINTR = 4;
+
+    /// <summary>The end of every syscall (SyscallDispatch), with the result in frame->Rax.</summary>
+    public static void AfterSyscall(InterruptFrame* frame) => Deliver(frame, true);
+
+    /// <summary>The end of an interrupt or exception that came from ring 3.</summary>
+    public static void OnReturnToUser(InterruptFrame* frame) => Deliver(frame, false);
+
+    static void Deliver(InterruptFrame* frame, bool afterSyscall)
     {
         Process* p = Scheduler.Current;
         // Not on an IST stack (NMI): only the task's own entry frame can be rewritten or left.
         if (p == null || p->IsKernelTask || frame != TaskStack.UserFrame(p)) return;
+        bool restart = afterSyscall && (long)frame->Rax == -ERestartSys && frame->Vector != ulong.MaxValue;
         while (true)
         {
             ulong ready = p->PendingSignals & ~p->SignalMask;
-            if (ready == 0) return;
+            if (ready == 0) break;
             int signal = SignalSend.Lowest(ready);
             p->PendingSignals &= ~SignalSend.Bit(signal);
             ulong* action = p->SignalActions + (signal - 1) * 4;
@@ -39,9 +54,24 @@ public static unsafe class SignalDelivery
                 if (Signals.DefaultIgnored(signal)) continue;
                 ProcessLifecycle.ExitCurrent(WaitStatus.Killed(signal));
             }
+            if (restart && (action[1] & SaRestart) == 0)
+            {
+                frame->Rax = unchecked((ulong)-EINTR);
+                restart = false;
+            }
+            if (restart) Rewind(frame);
             RunHandler(p, frame, signal, action);
             return;
         }
+        if (restart) Rewind(frame);
+    }
+
+    /// <summary>Back to the SYSCALL instruction (2 bytes) with the call number in rax: the
+    /// arguments are still in the frame.</summary>
+    static void Rewind(InterruptFrame* frame)
+    {
+        frame->Rax = frame->Vector;
+        frame->Rip -= 2;
     }
 
     static void RunHandler(Process* p, InterruptFrame* frame, int signal, ulong* action)

@@ -49,6 +49,8 @@ public static class UserPrograms
         new UserProgram("user-busybox-ls", "init=/bin/ls /bin", 0, new[] { @"\bbusybox\b", @"\bmalloc\b" }),
         new UserProgram("user-busybox-sh", "init=/bin/sh /etc/sh-test.sh", 0,
             new[] { @"^sh: builtin echo$", @"^greeting\.txt +sh-test\.sh$", @"^MemTotal: +\d+ kB$", @"^sh: done 0$" }),
+        new UserProgram("user-busybox-sh-trap", "init=/bin/sh /etc/sh-trap.sh", 0,
+            new[] { @"^sh: caught USR1$", @"^sh: after the trap$" }),
         new UserProgram("user-procmaps", "init=/bin/procmaps", 0, new[] { @"^procmaps: \d+ checks, 0 failed$" }),
         new UserProgram("user-proclist", "init=/bin/proclist", 0, new[] { @"^proclist: \d+ checks, 0 failed$" }),
         new UserProgram("user-busybox-ls-proc", "init=/bin/ls /proc /proc/self", 0,
