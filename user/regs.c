@@ -3,6 +3,7 @@
 // back as it went in, for a cheap call, an unknown number and a write to the console.
 #include <stdio.h>
 #include <string.h>
+#include "xmm_asm.h"
 
 unsigned long regs_in[14], regs_out[14], rax_out, rcx_out, r11_out, flags_in, ret_address;
 unsigned char xmm_in[256], xmm_out[256];
@@ -16,10 +17,7 @@ __asm__(
     "  push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n"
     "  mov %rsp, saved_rsp(%rip)\n"
     "  lea xmm_in(%rip), %rax\n"
-    "  movdqu 0(%rax), %xmm0;   movdqu 16(%rax), %xmm1;  movdqu 32(%rax), %xmm2;  movdqu 48(%rax), %xmm3\n"
-    "  movdqu 64(%rax), %xmm4;  movdqu 80(%rax), %xmm5;  movdqu 96(%rax), %xmm6;  movdqu 112(%rax), %xmm7\n"
-    "  movdqu 128(%rax), %xmm8; movdqu 144(%rax), %xmm9; movdqu 160(%rax), %xmm10; movdqu 176(%rax), %xmm11\n"
-    "  movdqu 192(%rax), %xmm12; movdqu 208(%rax), %xmm13; movdqu 224(%rax), %xmm14; movdqu 240(%rax), %xmm15\n"
+    XMM_LOAD_ALL_FROM_RAX
     "  mov regs_in+0(%rip), %rbx;  mov regs_in+8(%rip), %rdx;  mov regs_in+16(%rip), %rsi; mov regs_in+24(%rip), %rdi\n"
     "  mov regs_in+32(%rip), %rbp; mov regs_in+40(%rip), %r8;  mov regs_in+48(%rip), %r9;  mov regs_in+56(%rip), %r10\n"
     "  mov regs_in+64(%rip), %r12; mov regs_in+72(%rip), %r13; mov regs_in+80(%rip), %r14; mov regs_in+88(%rip), %r15\n"
@@ -35,10 +33,7 @@ __asm__(
     "  mov %r12, regs_out+64(%rip); mov %r13, regs_out+72(%rip); mov %r14, regs_out+80(%rip); mov %r15, regs_out+88(%rip)\n"
     "  mov %rsp, regs_out+96(%rip)\n"
     "  lea xmm_out(%rip), %rax\n"
-    "  movdqu %xmm0, 0(%rax);   movdqu %xmm1, 16(%rax);  movdqu %xmm2, 32(%rax);  movdqu %xmm3, 48(%rax)\n"
-    "  movdqu %xmm4, 64(%rax);  movdqu %xmm5, 80(%rax);  movdqu %xmm6, 96(%rax);  movdqu %xmm7, 112(%rax)\n"
-    "  movdqu %xmm8, 128(%rax); movdqu %xmm9, 144(%rax); movdqu %xmm10, 160(%rax); movdqu %xmm11, 176(%rax)\n"
-    "  movdqu %xmm12, 192(%rax); movdqu %xmm13, 208(%rax); movdqu %xmm14, 224(%rax); movdqu %xmm15, 240(%rax)\n"
+    XMM_STORE_ALL_TO_RAX
     "  pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
     "  ret\n");
 void probe(void);

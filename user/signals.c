@@ -17,6 +17,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 #include "check.h"
+#include "xmm_asm.h"
 
 static volatile int hits, last_sig, last_code, last_pid;
 static volatile unsigned long mask_in_handler, uc_mask, uc_rip, uc_csgsfs, uc_fpstate;
@@ -83,10 +84,7 @@ __asm__(
     "spin_until:\n"           // rdi = flag (int*)
     "  push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n"
     "  lea spin_xmm(%rip), %rax\n"
-    "  movdqu 0(%rax), %xmm0;   movdqu 16(%rax), %xmm1;  movdqu 32(%rax), %xmm2;  movdqu 48(%rax), %xmm3\n"
-    "  movdqu 64(%rax), %xmm4;  movdqu 80(%rax), %xmm5;  movdqu 96(%rax), %xmm6;  movdqu 112(%rax), %xmm7\n"
-    "  movdqu 128(%rax), %xmm8; movdqu 144(%rax), %xmm9; movdqu 160(%rax), %xmm10; movdqu 176(%rax), %xmm11\n"
-    "  movdqu 192(%rax), %xmm12; movdqu 208(%rax), %xmm13; movdqu 224(%rax), %xmm14; movdqu 240(%rax), %xmm15\n"
+    XMM_LOAD_ALL_FROM_RAX
     "  mov spin_regs+0(%rip), %rax;  mov spin_regs+8(%rip), %rbx;  mov spin_regs+16(%rip), %rcx; mov spin_regs+24(%rip), %rdx\n"
     "  mov spin_regs+32(%rip), %rbp; mov spin_regs+40(%rip), %r8;  mov spin_regs+48(%rip), %r9;  mov spin_regs+56(%rip), %r10\n"
     "  mov spin_regs+64(%rip), %r11; mov spin_regs+72(%rip), %r12; mov spin_regs+80(%rip), %r13; mov spin_regs+88(%rip), %r14\n"
@@ -98,10 +96,7 @@ __asm__(
     "  mov %r11, spin_regs+64(%rip); mov %r12, spin_regs+72(%rip); mov %r13, spin_regs+80(%rip); mov %r14, spin_regs+88(%rip)\n"
     "  mov %r15, spin_regs+96(%rip); mov %rsi, spin_regs+104(%rip)\n"
     "  lea spin_xmm(%rip), %rax\n"
-    "  movdqu %xmm0, 0(%rax);   movdqu %xmm1, 16(%rax);  movdqu %xmm2, 32(%rax);  movdqu %xmm3, 48(%rax)\n"
-    "  movdqu %xmm4, 64(%rax);  movdqu %xmm5, 80(%rax);  movdqu %xmm6, 96(%rax);  movdqu %xmm7, 112(%rax)\n"
-    "  movdqu %xmm8, 128(%rax); movdqu %xmm9, 144(%rax); movdqu %xmm10, 160(%rax); movdqu %xmm11, 176(%rax)\n"
-    "  movdqu %xmm12, 192(%rax); movdqu %xmm13, 208(%rax); movdqu %xmm14, 224(%rax); movdqu %xmm15, 240(%rax)\n"
+    XMM_STORE_ALL_TO_RAX
     "  pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
     "  ret\n");
 void spin_until(volatile int *flag);
