@@ -48,7 +48,7 @@ public static class UserPrograms
         new UserProgram("user-busybox-cat-proc", "init=/bin/cat /proc/meminfo", 0, new[] { @"^MemTotal: +\d+ kB$", @"^MemFree: +\d+ kB$" }),
         new UserProgram("user-busybox-ls", "init=/bin/ls /bin", 0, new[] { @"\bbusybox\b", @"\bmalloc\b" }),
         new UserProgram("user-busybox-sh", "init=/bin/sh /etc/sh-test.sh", 0,
-            new[] { @"^sh: builtin echo$", @"^greeting\.txt +sh-test\.sh$", @"^MemTotal: +\d+ kB$", @"^sh: done 0$" }),
+            new[] { @"^sh: builtin echo$", @"^greeting\.txt +sh-test\.sh +sh-trap\.sh$", @"^MemTotal: +\d+ kB$", @"^sh: done 0$" }),
         new UserProgram("user-busybox-sh-trap", "init=/bin/sh /etc/sh-trap.sh", 0,
             new[] { @"^sh: caught USR1$", @"^sh: after the trap$" }),
         new UserProgram("user-procmaps", "init=/bin/procmaps", 0, new[] { @"^procmaps: \d+ checks, 0 failed$" }),
