@@ -403,6 +403,42 @@ int main(int argc, char **argv)
           "SIGCHLD: si_pid, si_status 7, CLD_EXITED");
     signal(SIGCHLD, SIG_DFL);
 
+    // rt_sigsuspend: a pending blocked signal is delivered inside it; the mask comes back.
+    hits = 0;
+    install(SIGUSR2, info_handler, SA_SIGINFO, 0);
+    sigset_t only_usr2, saved, empty;
+    sigemptyset(&only_usr2);
+    sigaddset(&only_usr2, SIGUSR2);
+    sigemptyset(&empty);
+    sigprocmask(SIG_BLOCK, &only_usr2, &saved);
+    raise(SIGUSR2);
+    errno = 0;
+    int r = sigsuspend(&empty);
+    CHECK(r == -1 && errno == EINTR && hits == 1, "sigsuspend ran the pending handler and returned EINTR");
+    CHECK(uc_mask & bit(SIGUSR2), "sigsuspend: the frame's uc_sigmask is the caller's mask");
+    CHECK(current_mask() & bit(SIGUSR2), "sigsuspend: the caller's mask is back");
+    sigprocmask(SIG_SETMASK, &saved, 0);
+
+    // A child blocked in sigsuspend wakes for the parent's kill.
+    shared[0] = shared[1] = 0;
+    pid = fork();
+    if (pid == 0)
+    {
+        install(SIGUSR1, set_flag, 0, 0);
+        sigset_t usr1;
+        sigemptyset(&usr1);
+        sigaddset(&usr1, SIGUSR1);
+        sigprocmask(SIG_BLOCK, &usr1, 0);
+        shared[0] = 1;
+        errno = 0;
+        sigsuspend(&empty);
+        _exit(shared[1] == 1 && errno == EINTR ? 0 : 1);
+    }
+    while (!shared[0]) sched_yield();
+    kill(pid, SIGUSR1);
+    status = child_status(pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a child waiting in sigsuspend ran its handler on kill");
+
     // A signal while waitpid blocks: -EINTR after a handler without SA_RESTART, a transparent
     // restart with it. The child signals 50 ms after the fork, while the parent waits.
     for (int restart = 0; restart < 2; restart++)

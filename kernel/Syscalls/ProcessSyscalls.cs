@@ -1,6 +1,6 @@
 // The process-level calls: exit/exit_group, the ids, set_tid_address, arch_prctl (FS base),
 // sched_yield, and the signal calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
-// rt_sigreturn, kill, tkill, tgkill (kernel/Tasks/Signal*.cs send and deliver them).
+// rt_sigsuspend, rt_sigreturn, kill, tkill, tgkill (kernel/Tasks/Signal*.cs send and deliver them).
 using Kernel.Arch.X64;
 using Kernel.Tasks;
 
@@ -74,6 +74,22 @@ public static unsafe class ProcessSyscalls
         Process* p = Scheduler.Current;
         ulong pending = p->PendingSignals & p->SignalMask;
         return UserMemory.CopyTo(set, &pending, 8) < 0 ? -Errno.EFAULT : 0;
+    }
+
+    /// <summary>Waits with <paramref name="set"/> as the mask until a signal is delivered;
+    /// always -EINTR (after its handler). The caller's mask comes back with the handler's return.</summary>
+    public static long SigSuspend(ulong set, ulong setSize)
+    {
+        if (setSize != 8) return -Errno.EINVAL;
+        ulong mask;
+        if (UserMemory.CopyFrom(&mask, set, 8) < 0) return -Errno.EFAULT;
+        Process* p = Scheduler.Current;
+        p->SavedMask = p->SignalMask;
+        p->RestoreMask = true;
+        p->SignalMask = mask & ~Unblockable;
+        while (!SignalSend.Interrupting(p))
+            if (!Scheduler.Yield()) Cpu.Pause();
+        return -Errno.EINTR;
     }
 
     /// <summary>Back from a handler: everything comes from the frame, rax included.</summary>

@@ -30,6 +30,10 @@ public unsafe struct Process
     /// <summary>Signals sent and not yet delivered (bit n-1 for signal n): acted on when the
     /// process next returns to ring 3 (SignalDelivery), blocked ones wait for an unblock.</summary>
     public ulong PendingSignals;
+    /// <summary>rt_sigsuspend's caller mask, put back by the handler's rt_sigreturn (it goes into
+    /// the frame's uc_sigmask) or at the return if no handler ran; valid while RestoreMask.</summary>
+    public ulong SavedMask;
+    public bool RestoreMask;
     /// <summary>Started in the background (shell `run -b`): reaped by ReapBackground, not waited for.</summary>
     public bool Background;
     /// <summary>Its parent exited first: nobody will wait4 for it, the kernel reaps it (ProcessWait).</summary>

@@ -61,9 +61,15 @@ public static unsafe class SignalDelivery
             }
             if (restart) Rewind(frame);
             RunHandler(p, frame, signal, action);
+            p->RestoreMask = false;
             return;
         }
         if (restart) Rewind(frame);
+        if (p->RestoreMask)
+        {
+            p->SignalMask = p->SavedMask;
+            p->RestoreMask = false;
+        }
     }
 
     /// <summary>Back to the SYSCALL instruction (2 bytes) with the call number in rax: the

@@ -59,9 +59,10 @@ public static unsafe class SignalFrame
             mc[Err] = trap >> 32;
             if ((int)(uint)trap == Exceptions.PageFault) mc[Cr2] = SignalInfo.Value(p, signal);
         }
-        mc[OldMask] = p->SignalMask;
+        ulong restored = p->RestoreMask ? p->SavedMask : p->SignalMask;
+        mc[OldMask] = restored;
         mc[FpState] = fpAddress;
-        *(ulong*)(f + MaskOffset) = p->SignalMask;
+        *(ulong*)(f + MaskOffset) = restored;
         SignalInfo.Write(p, signal, f + InfoOffset);
         if (UserMemory.CopyTo(sp, f, Size) < 0) return false;
 
