@@ -2,13 +2,13 @@
 # tests/image/irq-no-alloc.sh - TAP: interrupt handlers never allocate (docs/concurrency.md).
 # Reads build/kernel.elf's machine code (objdump), follows every direct call from the interrupt
 # entry (interrupt_dispatch: exceptions, IRQ routing, EOI, logging) and from every handler
-# reached through a function pointer - by convention named OnInterrupt (IRQ handlers) or OnTick
-# (timer tick hooks) - and fails if any path reaches the runtime's allocation entry points
+# reached through a function pointer - by convention named OnInterrupt (IRQ handlers), OnTick
+# (timer tick hooks) or OnReturnToUser (signal delivery after an interrupt) - and fails if any path reaches the runtime's allocation entry points
 # (RhpNew*). A function known to allocate is checked too, so the walk is shown able to find one.
 set -u
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 elf=$root/build/kernel.elf
-mapfile -t handlers < <(echo interrupt_dispatch; nm "$elf" | awk '$2 ~ /^[tT]$/ && $3 ~ /__On(Interrupt|Tick)$/ { print $3 }' | sort -u)
+mapfile -t handlers < <(echo interrupt_dispatch; nm "$elf" | awk '$2 ~ /^[tT]$/ && $3 ~ /__On(Interrupt|Tick|ReturnToUser)$/ { print $3 }' | sort -u)
 known_allocator=kernel_Kernel_Diagnostics_Testing_SuiteRegistry__Initialize
 
 echo "1..$(( ${#handlers[@]} + 3 ))"

@@ -41,4 +41,17 @@ public class WaitStatusTests
     [InlineData(19, Signals.SIGFPE)]
     [InlineData(3, Signals.SIGTRAP)]
     public void ExceptionsMapToLinuxSignals(int vector, int signal) => Assert.Equal(signal, Signals.ForException(vector));
+
+    [Fact]
+    public void OnlyChldUrgWinchAndContDefaultToIgnore()
+    {
+        for (int signal = 1; signal <= 64; signal++)
+        {
+            bool expected = signal is Signals.SIGCHLD or Signals.SIGURG or Signals.SIGWINCH or Signals.SIGCONT;
+            Assert.Equal(expected, Signals.DefaultIgnored(signal));
+        }
+        Assert.Equal(17, Signals.SIGCHLD);
+        Assert.Equal(23, Signals.SIGURG);
+        Assert.Equal(28, Signals.SIGWINCH);
+    }
 }
