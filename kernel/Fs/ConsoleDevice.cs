@@ -3,8 +3,8 @@
 // queue that the serial and keyboard interrupts fill (drivers/Console/ConsoleInput): bytes are
 // echoed, Backspace/DEL erase, Enter (CR or LF) ends a line, Ctrl-D hands over what is typed
 // (an empty line then reads as end of file), Ctrl-C drops the line and sends SIGINT to the
-// reading process (it dies of it on the way out of read: no handlers yet). A read waits until
-// a line is complete: it yields
+// reading process (read returns -EINTR; the signal kills it or runs its handler on the way
+// out). A read waits until a line is complete or a signal is deliverable (-EINTR): it yields
 // to other tasks, or halts with interrupts on until the next one.
 using Kernel.Arch.X64;
 using Kernel.Diagnostics;
@@ -31,6 +31,7 @@ public static unsafe class ConsoleDevice
     {
         while (s_ready == 0 && !s_endOfFile && !s_interrupt)
         {
+            if (SignalSend.Interrupting(Scheduler.Current)) return -4; // EINTR
             if (Poll()) continue;
             if (!Scheduler.Yield()) WaitForInterrupt();
         }

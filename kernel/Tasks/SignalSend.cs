@@ -50,6 +50,7 @@ public static unsafe class SignalSend
     /// -EINTR for it.</summary>
     public static bool Interrupting(Process* p)
     {
+        if (p == null) return false;
         ulong ready = p->PendingSignals & ~p->SignalMask;
         while (ready != 0)
         {
