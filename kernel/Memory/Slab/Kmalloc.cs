@@ -92,10 +92,7 @@ public unsafe partial struct SlabAllocator
         if (size <= KmallocMaxCacheSize)
         {
             SlabCache* c = (SlabCache*)_kmalloc[_sizeIndex[(size + 7) >> 3]];
-            void* p = KmemCache.Alloc(c);
-            if (c->OrigSizeOffset != 0 && p != null)
-                SlabDebug.SetRequestedSize(c, (byte*)p, size);
-            return p;
+            return KmemCache.Alloc(c, size);        // a Z cache keeps size on its checked path
         }
         return KmallocLarge(size);
     }

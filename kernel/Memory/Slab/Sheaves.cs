@@ -28,7 +28,16 @@ public static unsafe partial class KmemCache
     /// <summary>kmem_cache_alloc: an object of <paramref name="c"/>, or null when out of memory.
     /// Contents are whatever the last user (or the constructor) left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void* Alloc(SlabCache* c)
+    public static void* Alloc(SlabCache* c) => Alloc(c, NotKmalloc);
+
+    /// <summary>Passed as the requested size by kmem_cache_alloc: no size to remember.</summary>
+    internal const ulong NotKmalloc = ulong.MaxValue;
+
+    /// <summary>The fast path shared by kmem_cache_alloc and kmalloc. <paramref name="requested"/>
+    /// (kmalloc's size) only travels to the slow path, where a debug cache with Z keeps it, so a
+    /// cache without debug flags pays nothing for it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void* Alloc(SlabCache* c, ulong requested)
     {
         ulong token = Interrupts.SaveAndDisable();
         CpuSheaves* s = SlabCache.SheavesAt(c, CpuLocal.CurrentCpu);
@@ -41,7 +50,7 @@ public static unsafe partial class KmemCache
         }
         else
         {
-            obj = AllocSlow(c, s);
+            obj = AllocSlow(c, s, requested);
         }
         Interrupts.Restore(token);
         return obj;
@@ -68,10 +77,10 @@ public static unsafe partial class KmemCache
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    static void* AllocSlow(SlabCache* c, CpuSheaves* s)
+    static void* AllocSlow(SlabCache* c, CpuSheaves* s, ulong requested)
     {
         if (s->Capacity == 0)
-            return SlabDebug.Alloc(c);
+            return SlabDebug.Alloc(c, requested);
         if (s->FreeCount >= (s->Capacity + 1) / 2)
         {
             Swap(s);

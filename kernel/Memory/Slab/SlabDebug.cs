@@ -155,7 +155,7 @@ public static unsafe class SlabDebug
     // ---- the checked paths ------------------------------------------------------------------------------
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    internal static void* Alloc(SlabCache* c)
+    internal static void* Alloc(SlabCache* c, ulong requested)
     {
         byte* obj = SlabPages.TakeOne(c);
         if (obj == null)
@@ -178,6 +178,8 @@ public static unsafe class SlabDebug
             Expect(c, SlabError.PaddingOverwritten, obj, obj - c->ObjectOffset + c->MetaEnd, c->Stride - c->MetaEnd, PoisonInUse);
         if (c->TrackOffset != 0)
             Track(c, obj, 0);
+        if (c->OrigSizeOffset != 0 && requested != KmemCache.NotKmalloc)
+            SetRequestedSize(c, obj, requested);
         return obj;
     }
 
