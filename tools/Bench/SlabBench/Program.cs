@@ -92,7 +92,10 @@ public static unsafe class Program
 
     static double Measure(Action body, int opsPerCall, int calls)
     {
-        for (int i = 0; i < calls; i++) body();                // warm-up: tiering, caches
+        // Warm-up: caches, and the JIT's tiers. Tier-up waits for ~100 ms without new tier-0
+        // activity, so a warm-up shorter than that measures unoptimised code: run at least 400 ms.
+        var warm = Stopwatch.StartNew();
+        for (int i = 0; i < calls || warm.ElapsedMilliseconds < 400; i++) body();
         double best = double.MaxValue;
         for (int run = 0; run < 7; run++)
         {
