@@ -1,7 +1,8 @@
 // The one queue of bytes typed at the consoles: the serial port's and the keyboard's interrupt
 // handlers push (the keyboard as the ANSI bytes a terminal would send), the shell pops. A fixed
 // ring: nothing allocates, and when a flood outruns the reader the newest bytes are dropped
-// and counted, so no amount of input can hang the kernel.
+// and counted, so no amount of input can hang the kernel. Ctrl-C and Ctrl-\ become signals to
+// the console's foreground process group here instead (kernel/Fs/ConsoleForeground.cs).
 namespace Kernel.Drivers.Console;
 
 public static unsafe class ConsoleInput
@@ -19,6 +20,7 @@ public static unsafe class ConsoleInput
     public static void Push(byte b)
     {
         s_received++;
+        if (Kernel.Fs.ConsoleForeground.OnInputByte(b)) return; // Ctrl-C / Ctrl-\ signalled the foreground group
         if (s_head - s_tail >= Capacity) { s_dropped++; return; }
         fixed (byte* r = s_ring.Bytes) r[s_head & (Capacity - 1)] = b;
         s_head++;

@@ -2,9 +2,10 @@
 // KernelConsole. Input is a small line discipline (canonical mode) over the console input
 // queue that the serial and keyboard interrupts fill (drivers/Console/ConsoleInput): bytes are
 // echoed, Backspace/DEL erase, Enter (CR or LF) ends a line, Ctrl-D hands over what is typed
-// (an empty line then reads as end of file), Ctrl-C drops the line and sends SIGINT to the
-// reading process (read returns -EINTR; the signal kills it or runs its handler on the way
-// out). A read waits until a line is complete or a signal is deliverable (-EINTR): it yields
+// (an empty line then reads as end of file). Ctrl-C and Ctrl-\ go to the foreground process
+// group as SIGINT / SIGQUIT when typed (ConsoleForeground; the next read drops the partial
+// line and echoes ^C); only without a foreground group does Ctrl-C reach this line discipline,
+// which then drops the line and sends SIGINT to the reading process (read returns -EINTR). A read waits until a line is complete or a signal is deliverable (-EINTR): it yields
 // to other tasks, or halts with interrupts on until the next one.
 using Kernel.Arch.X64;
 using Kernel.Diagnostics;
@@ -31,6 +32,7 @@ public static unsafe class ConsoleDevice
     {
         while (s_ready == 0 && !s_endOfFile && !s_interrupt)
         {
+            EchoSignalKey();
             if (SignalSend.Interrupting(Scheduler.Current)) return -4; // EINTR
             if (Poll()) continue;
             if (!Scheduler.Yield()) WaitForInterrupt();
@@ -55,6 +57,16 @@ public static unsafe class ConsoleDevice
         s_ready -= n;
         s_length -= n;
         return n;
+    }
+
+    /// <summary>A signal key went to the foreground group (ConsoleForeground): the partial line
+    /// goes, as with ISIG in canonical mode, and the key is echoed now that a reader runs.</summary>
+    static void EchoSignalKey()
+    {
+        byte key = ConsoleForeground.TakeTyped();
+        if (key == 0) return;
+        s_length = s_ready;
+        Echo(key == ConsoleForeground.Interrupt ? "^C\n" : "^\\\n");
     }
 
     /// <summary>

@@ -300,7 +300,7 @@ public static unsafe class FileSyscalls
 
     // ---- ioctl ---------------------------------------------------------------------------
 
-    const uint Tcgets = 0x5401, Tiocgwinsz = 0x5413;
+    const uint Tcgets = 0x5401, Tiocgwinsz = 0x5413, Tiocsctty = 0x540e, Tiocgpgrp = 0x540f, Tiocspgrp = 0x5410, Tiocnotty = 0x5422;
 
     public static long Ioctl(int fd, uint command, ulong argument)
     {
@@ -326,6 +326,19 @@ public static unsafe class FileSyscalls
             cc[0] = 3; cc[1] = 0x1c; cc[2] = 0x7f; cc[3] = 0x15; cc[4] = 4; cc[5] = 0; cc[6] = 1;
             return UserMemory.CopyTo(argument, t, 36);
         }
+        if (command == Tiocgpgrp)
+        {
+            int group = ConsoleForeground.Group;
+            return UserMemory.CopyTo(argument, &group, 4);
+        }
+        if (command == Tiocspgrp)
+        {
+            int group;
+            if (UserMemory.CopyFrom(&group, argument, 4) < 0) return -Errno.EFAULT;
+            return ConsoleForeground.Change(group);
+        }
+        // The console is every process's controlling terminal: taking or dropping it is a no-op.
+        if (command == Tiocsctty || command == Tiocnotty) return 0;
         return -Errno.ENOTTY;
     }
 }

@@ -1,6 +1,8 @@
 // The process-level calls: exit/exit_group, the ids, set_tid_address, arch_prctl (FS base),
-// sched_yield, and the signal calls: rt_sigaction, rt_sigprocmask, rt_sigpending,
-// rt_sigsuspend, rt_sigreturn, kill, tkill, tgkill (kernel/Tasks/Signal*.cs send and deliver them).
+// sched_yield, the signal calls: rt_sigaction, rt_sigprocmask, rt_sigpending, rt_sigsuspend,
+// pause, sigaltstack, rt_sigreturn, kill, tkill, tgkill (kernel/Tasks/Signal*.cs send and
+// deliver them), and process groups and sessions: setpgid, getpgid, getpgrp, setsid, getsid
+// (kernel/Tasks/ProcessGroups.cs).
 using Kernel.Arch.X64;
 using Kernel.Tasks;
 
@@ -87,21 +89,57 @@ public static unsafe class ProcessSyscalls
         p->SavedMask = p->SignalMask;
         p->RestoreMask = true;
         p->SignalMask = mask & ~Unblockable;
+        return Pause();
+    }
+
+    /// <summary>pause: waits until a signal is delivered (a handler runs, or the process dies);
+    /// always -EINTR.</summary>
+    public static long Pause()
+    {
+        Process* p = Scheduler.Current;
         while (!SignalSend.Interrupting(p))
             if (!Scheduler.Yield()) Cpu.Pause();
         return -Errno.EINTR;
     }
 
+    /// <summary>sigaltstack: the old setting out (as at the caller's RSP), the new one in
+    /// (SignalStack's rules); -EFAULT for unreadable or unwritable stack_t.</summary>
+    public static long SigAltStack(ulong newStack, ulong oldStack)
+    {
+        Process* p = Scheduler.Current;
+        ulong sp = TaskStack.UserFrame(p)->Rsp;
+        byte* old = stackalloc byte[SignalStack.Bytes];
+        SignalStack.Describe(p, sp, old);
+        if (newStack != 0)
+        {
+            byte* updated = stackalloc byte[SignalStack.Bytes];
+            if (UserMemory.CopyFrom(updated, newStack, SignalStack.Bytes) < 0) return -Errno.EFAULT;
+            int error = SignalStack.Set(p, sp, updated);
+            if (error != 0) return error;
+        }
+        if (oldStack != 0 && UserMemory.CopyTo(oldStack, old, SignalStack.Bytes) < 0) return -Errno.EFAULT;
+        return 0;
+    }
+
     /// <summary>Back from a handler: everything comes from the frame, rax included.</summary>
     public static long SigReturn() => SignalFrame.Return(Scheduler.Current, TaskStack.UserFrame(Scheduler.Current));
 
-    /// <summary>kill: pid > 0 that process, 0 the caller (no process groups yet); others -ESRCH.</summary>
+    /// <summary>kill: pid &gt; 0 that process, 0 the caller's process group, -1 every process
+    /// but init and the caller, &lt; -1 the group -pid (-ESRCH when nobody matched).</summary>
     public static long Kill(int pid, int signal)
     {
-        if (pid == 0) pid = Scheduler.Current->Pid;
-        if (pid < 0) return signal < 0 || signal > Process.SignalCount ? -Errno.EINVAL : -Errno.ESRCH;
-        return SignalSend.Kill(pid, signal, SignalInfo.SiUser);
+        if (pid > 0) return SignalSend.Kill(pid, signal, SignalInfo.SiUser);
+        if (signal < 0 || signal > Process.SignalCount) return -Errno.EINVAL;
+        if (pid == -1) return ProcessGroups.SignalAll(signal, SignalInfo.SiUser);
+        if (pid == int.MinValue) return -Errno.ESRCH;
+        Process* self = Scheduler.Current;
+        return ProcessGroups.Signal(pid == 0 ? self->Pgid : -pid, signal, SignalInfo.SiUser, self->Pid);
     }
+
+    public static long SetPgid(int pid, int pgid) => ProcessGroups.SetGroup(pid, pgid);
+    public static long GetPgid(int pid) => ProcessGroups.GroupOf(pid);
+    public static long SetSid() => ProcessGroups.NewSession();
+    public static long GetSid(int pid) => ProcessGroups.SessionOf(pid);
 
     /// <summary>tkill / tgkill: one thread per process, so the tid is the pid; a tgid that is
     /// not the thread's own is -ESRCH.</summary>

@@ -10,7 +10,8 @@ namespace Kernel.Syscalls;
 public static unsafe class SyscallDispatch
 {
     public const ulong Read = 0, Write = 1, Open = 2, Close = 3, Stat = 4, Fstat = 5, Lstat = 6, Lseek = 8, Mmap = 9, Mprotect = 10, Munmap = 11, Brk = 12,
-        RtSigaction = 13, RtSigprocmask = 14, RtSigreturn = 15, Kill = 62, RtSigpending = 127, RtSigsuspend = 130, Tkill = 200, Tgkill = 234, Ioctl = 16, Pread64 = 17, Readv = 19, Writev = 20, SchedYield = 24, Mremap = 25, Madvise = 28,
+        RtSigaction = 13, RtSigprocmask = 14, RtSigreturn = 15, Kill = 62, RtSigpending = 127, RtSigsuspend = 130, Pause = 34, Sigaltstack = 131,
+        Setpgid = 109, Getpgrp = 111, Setsid = 112, Getpgid = 121, Getsid = 124, Tkill = 200, Tgkill = 234, Ioctl = 16, Pread64 = 17, Readv = 19, Writev = 20, SchedYield = 24, Mremap = 25, Madvise = 28,
         Nanosleep = 35, Getpid = 39, Clone = 56, Fork = 57, Vfork = 58, Execve = 59, Exit = 60, Wait4 = 61, Uname = 63, Getppid = 110, ArchPrctl = 158, Reboot = 169,
         Gettid = 186, Fcntl = 72, Getdents64 = 217, SetTidAddress = 218, ClockGettime = 228, ExitGroup = 231, Openat = 257,
         Newfstatat = 262, Getrandom = 318,
@@ -51,7 +52,14 @@ public static unsafe class SyscallDispatch
             case RtSigreturn: return ProcessSyscalls.SigReturn();
             case RtSigpending: return ProcessSyscalls.SigPending(a0, a1);
             case RtSigsuspend: return ProcessSyscalls.SigSuspend(a0, a1);
+            case Pause: return ProcessSyscalls.Pause();
+            case Sigaltstack: return ProcessSyscalls.SigAltStack(a0, a1);
             case Kill: return ProcessSyscalls.Kill((int)a0, (int)a1);
+            case Setpgid: return ProcessSyscalls.SetPgid((int)a0, (int)a1);
+            case Getpgid: return ProcessSyscalls.GetPgid((int)a0);
+            case Getpgrp: return ProcessSyscalls.GetPgid(0);
+            case Setsid: return ProcessSyscalls.SetSid();
+            case Getsid: return ProcessSyscalls.GetSid((int)a0);
             case Tkill: return ProcessSyscalls.ThreadKill(-1, (int)a0, (int)a1);
             case Tgkill: return ProcessSyscalls.ThreadKill((int)a0, (int)a1, (int)a2);
             case Ioctl: return FileSyscalls.Ioctl((int)a0, (uint)a1, a2);

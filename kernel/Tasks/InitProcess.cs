@@ -54,6 +54,7 @@ public static unsafe class InitProcess
         }
         else
         {
+            ConsoleForeground.SetGroup(pid);
             status = WaitStatus.ShellStatus(ProcessLifecycle.WaitAndReap(pid));
         }
         Log.Info($"init exited with status {status}");

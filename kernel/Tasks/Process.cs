@@ -34,6 +34,16 @@ public unsafe struct Process
     /// the frame's uc_sigmask) or at the return if no handler ran; valid while RestoreMask.</summary>
     public ulong SavedMask;
     public bool RestoreMask;
+    /// <summary>Process group and session ids (ProcessGroups); a process the kernel starts leads both.</summary>
+    public int Pgid;
+    public int Sid;
+    /// <summary>Ran execve since its fork: its parent may no longer setpgid it (-EACCES).</summary>
+    public bool Execed;
+    /// <summary>sigaltstack: the alternate signal stack (SignalStack); size 0 means none.</summary>
+    public ulong AltStackBase;
+    public ulong AltStackSize;
+    /// <summary>SS_AUTODISARM when asked for: the stack is disarmed while a handler runs on it.</summary>
+    public int AltStackFlags;
     /// <summary>Started in the background (shell `run -b`): reaped by ReapBackground, not waited for.</summary>
     public bool Background;
     /// <summary>Its parent exited first: nobody will wait4 for it, the kernel reaps it (ProcessWait).</summary>

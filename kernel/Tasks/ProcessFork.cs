@@ -1,6 +1,6 @@
 // fork (and clone without CLONE_VM / CLONE_THREAD, which is fork with extras): a new process with
 // a copy-on-write copy of the address space, the parent's registers and FPU image as saved at
-// its syscall entry (rax = 0 in the child), FS base, signal records and file descriptors.
+// its syscall entry (rax = 0 in the child), FS base, signal records, alternate signal stack, process group, session and file descriptors.
 using Kernel.Arch.X64;
 using Kernel.Arch.X64.Paging;
 using Kernel.Boot.Memory;
@@ -24,6 +24,11 @@ public static unsafe class ProcessFork
         for (int i = 0; i < parent->NameLength; i++) child->Name[i] = parent->Name[i];
         child->FsBase = parent->FsBase;
         child->SignalMask = parent->SignalMask;
+        child->Pgid = parent->Pgid;
+        child->Sid = parent->Sid;
+        child->AltStackBase = parent->AltStackBase;
+        child->AltStackSize = parent->AltStackSize;
+        child->AltStackFlags = parent->AltStackFlags;
         for (int i = 0; i < Process.SignalCount * 4; i++) child->SignalActions[i] = parent->SignalActions[i];
         child->Files = parent->Files;
 

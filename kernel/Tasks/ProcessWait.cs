@@ -10,7 +10,7 @@ public static unsafe class ProcessWait
     const int WNohang = 1, WUntraced = 2, WContinued = 8, WNothread = 0x20000000, WAll = 0x40000000, WClone = unchecked((int)0x80000000);
     const int ECHILD = -10, EINVAL = -22, EFAULT = -14;
 
-    /// <summary>wait4(2): the reaped child's pid (status stored when asked), 0 with WNOHANG
+    /// <summary>wait4(2) for pid &gt; 0 that child, -1 any child, 0 a child in the caller's group, &lt; -1 a child in group -pid: the reaped child's pid (status stored when asked), 0 with WNOHANG
     /// when none has ended, -ECHILD without matching children, -EINVAL, -EFAULT, or -ERESTARTSYS for a signal (SignalDelivery makes it -EINTR or a restart).</summary>
     public static long Wait4(int pid, ulong statusAddress, int options, ulong rusageAddress)
     {
@@ -25,7 +25,8 @@ public static unsafe class ProcessWait
             {
                 Process* c = ProcessTable.Slot(i);
                 if (c == null || c == self || c->ParentPid != self->Pid || c->Orphan) continue;
-                if (pid > 0 && c->Pid != pid) continue; // no process groups: 0 and < -1 mean any
+                if (pid > 0 && c->Pid != pid) continue;
+                if (pid == 0 && c->Pgid != self->Pgid || pid < -1 && c->Pgid != -pid) continue;
                 any = true;
                 if (c->State == TaskState.Zombie) { zombie = c; break; }
             }

@@ -1,7 +1,7 @@
 // execve: the arguments, environment and path are copied into the kernel and the file checked
 // first (errors return to the caller as Linux's errno); then the old user half goes and the new
 // program is loaded into the same process (a failure past that point kills it, as in Linux),
-// with the start-up register and FPU state, FS base 0 and caught signals reset to default.
+// with the start-up register and FPU state, FS base 0, caught signals reset to default and no alternate signal stack.
 using Kernel.Arch.X64;
 using Kernel.Boot.Memory;
 using Kernel.Fs;
@@ -55,6 +55,8 @@ public static unsafe class ProgramExec
         p->FsBase = 0;
         SyscallGate.SetFsBase(0);
         p->ClearChildTid = 0;
+        p->Execed = true;
+        SignalStack.Clear(p);
         // Caught signals go back to their default; ignored ones stay ignored (SIG_IGN = 1).
         for (int i = 0; i < Process.SignalCount; i++)
             if (p->SignalActions[i * 4] > 1) for (int k = 0; k < 4; k++) p->SignalActions[i * 4 + k] = 0;

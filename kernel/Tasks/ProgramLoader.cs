@@ -35,6 +35,7 @@ public static unsafe class ProgramLoader
         Process* p = ProcessTable.Allocate();
         if (p == null) return Report(EAGAIN, path, pathLength, "process table full or no memory");
         p->ParentPid = parentPid;
+        ProcessGroups.Lead(p);
         SetName(p, path, pathLength);
 
         FrameSource frames = PhysicalPages.Frames;

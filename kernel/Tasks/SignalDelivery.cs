@@ -14,7 +14,7 @@ namespace Kernel.Tasks;
 
 public static unsafe class SignalDelivery
 {
-    const ulong SaRestorer = 0x04000000, SaRestart = 0x10000000, SaNodefer = 0x40000000, SaResethand = 0x80000000;
+    const ulong SaRestorer = 0x04000000, SaOnstack = 0x08000000, SaRestart = 0x10000000, SaNodefer = 0x40000000, SaResethand = 0x80000000;
 
     static ulong s_handled;
     /// <summary>Handlers started (frames built).</summary>
@@ -84,13 +84,14 @@ public static unsafe class SignalDelivery
     {
         ulong flags = action[1];
         // Linux x86-64 requires SA_RESTORER: without it there is no way back (SIGSEGV).
-        if ((flags & SaRestorer) == 0 || !SignalFrame.Build(p, frame, signal, action[0], action[2]))
+        if ((flags & SaRestorer) == 0 || !SignalFrame.Build(p, frame, signal, action[0], action[2], (flags & SaOnstack) != 0))
         {
             if (!ProcessLifecycle.QuietKills)
                 Log.Warning($"pid {p->Pid}: SIGSEGV: cannot set up the frame for {Signals.Name(signal)} (RSP {frame->Rsp:x16})");
             ProcessLifecycle.ExitCurrent(WaitStatus.Killed(Signals.SIGSEGV));
         }
         s_handled++;
+        SignalStack.DisarmForHandler(p);
         ulong blocked = p->SignalMask | action[3];
         if ((flags & SaNodefer) == 0) blocked |= SignalSend.Bit(signal);
         p->SignalMask = blocked & ~SignalSend.Unblockable;

@@ -19,7 +19,7 @@ public static unsafe class SignalFrame
     public const int Size = InfoOffset + SignalInfo.Size;
     const int UcontextBytes = MaskOffset + 8 - UcOffset;
     const ulong RedZone = 128;
-    const ulong UcSigcontextSs = 2, UcStrictRestoreSs = 4, SsDisable = 2;
+    const ulong UcSigcontextSs = 2, UcStrictRestoreSs = 4;
     /// <summary>Linux's FIX_EFLAGS: AC OF DF TF SF ZF AF PF CF RF, what sigreturn may set.</summary>
     const ulong UserFlags = 1UL << 18 | 1UL << 11 | 1UL << 10 | 1UL << 8 | 1UL << 7 | 1UL << 6 | 1UL << 4 | 1UL << 2 | 1UL << 0 | 1UL << 16;
     const ulong FlagTrap = 1UL << 8, FlagDirection = 1UL << 10, FlagResume = 1UL << 16;
@@ -33,11 +33,13 @@ public static unsafe class SignalFrame
 
     /// <summary>Builds the frame for <paramref name="signal"/> (pending info in the process) and
     /// points the saved registers at the handler. False when the frame could not be written.</summary>
-    public static bool Build(Process* p, InterruptFrame* frame, int signal, ulong handler, ulong restorer)
+    public static bool Build(Process* p, InterruptFrame* frame, int signal, ulong handler, ulong restorer, bool onStack)
     {
-        ulong fpAddress = (frame->Rsp - RedZone - TaskStack.FpuBytes) & ~15UL;
+        ulong top = SignalStack.HandlerTop(p, frame->Rsp, onStack, RedZone, out bool switched);
+        ulong fpAddress = (top - TaskStack.FpuBytes) & ~15UL;
         ulong sp = ((fpAddress - Size) & ~15UL) - 8;
-        if (fpAddress > frame->Rsp || sp > fpAddress) return false; // the stack pointer wrapped
+        if (fpAddress > top || sp > fpAddress || top > frame->Rsp && !switched) return false; // the stack pointer wrapped
+        if (switched && sp <= p->AltStackBase) return false; // the alternate stack is too small for the frame
 
         byte* fpu = stackalloc byte[TaskStack.FpuBytes];
         Runtime.Bytes.Copy(fpu, TaskStack.FpuImage(frame), FxsaveUsed);
@@ -49,7 +51,7 @@ public static unsafe class SignalFrame
         *(ulong*)f = restorer;
         ulong* uc = (ulong*)(f + UcOffset);
         uc[0] = UcSigcontextSs | UcStrictRestoreSs;
-        *(int*)(f + UcOffset + 24) = (int)SsDisable;   // uc_stack.ss_flags: no sigaltstack
+        SignalStack.Describe(p, frame->Rsp, f + UcOffset + 16);   // uc_stack, as at the interruption
         SaveRegisters(frame, (ulong*)(f + McOffset));
         ulong* mc = (ulong*)(f + McOffset);
         ulong trap = SignalInfo.TrapWord(p, signal);
@@ -117,6 +119,7 @@ public static unsafe class SignalFrame
         frame->Ss = Gdt.UserData | 3;
         frame->Vector = ulong.MaxValue;          // no syscall to restart
         p->SignalMask = *(ulong*)(uc + MaskOffset - UcOffset) & ~SignalSend.Unblockable;
+        SignalStack.Set(p, frame->Rsp, uc + 16);   // uc_stack back (SS_AUTODISARM); errors ignored, as in Linux
         return (long)mc[Rax];
     }
 

@@ -34,6 +34,9 @@ public static class UserSession
         new("run_usage", s => Contains(s.Run("run", Step), "run: missing argument", "usage: run [-b] PATH [args...]")),
         new("program_reads_the_console", ReadsConsole),
         new("ctrl_c_interrupts_a_reader", CtrlC),
+        new("ctrl_c_interrupts_a_busy_loop", s => SignalKey(s, "run /bin/spin announce", 3, "] killed by SIGINT (status 130)")),
+        new("ctrl_backslash_quits_a_busy_loop", s => SignalKey(s, "run /bin/spin announce", 0x1c, "] killed by SIGQUIT (status 131)")),
+        new("ctrl_c_interrupts_busybox_sh_and_its_child", s => SignalKey(s, "run /bin/sh /etc/sh-spin.sh", 3, "status 130)")),
         new("background_ps_kill", BackgroundPsKill),
         new("kill_bad_args", s => Contains(s.Run("kill 0", Step) + s.Run("kill 9999", Step) + s.Run("kill x", Step),
             "kill: 0: the kernel task cannot be killed", "kill: 9999: no such process", "kill: not a process id")),
@@ -60,6 +63,18 @@ public static class UserSession
         s.SendRaw(new byte[] { 3 });
         string? end = s.Expect(new Regex(Regex.Escape(Terminal.Prompt) + "$"), Step);
         return Contains(end, "^C", "] killed by SIGINT (status 130)");
+    }
+
+    /// <summary>A program busy in ring 3 (not reading the console) gets the signal of a key
+    /// typed on serial: its process group is the console's foreground group.</summary>
+    static string? SignalKey(ShellSession s, string command, byte key, string expected)
+    {
+        s.SendRaw(Encoding.ASCII.GetBytes(command + "\r"));
+        if (s.Expect(new Regex("spin: looping\n"), Step) == null) return "the busy loop did not start";
+        s.SendRaw(new byte[] { key });
+        string? end = s.Expect(new Regex(Regex.Escape(Terminal.Prompt) + "$"), Step);
+        if (end != null && end.Contains("not reached", StringComparison.Ordinal)) return "the shell went on past the interrupted command: " + end;
+        return Contains(end, expected);
     }
 
     static string? BackgroundPsKill(ShellSession s)

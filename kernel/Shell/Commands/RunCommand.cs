@@ -1,6 +1,7 @@
 // run: starts a program from the initrd as a process and waits for it (or, with -b, leaves it
 // running in the background; ps reports it when it ends). Its output goes straight to the
-// console; it reads the console while it runs.
+// console; it reads the console while it runs, and its process group is the console's
+// foreground group meanwhile (Ctrl-C sends it SIGINT).
 using Kernel.Diagnostics;
 using Kernel.Fs;
 using Kernel.Tasks;
@@ -46,7 +47,9 @@ public static unsafe class RunCommand
             output.Append("] started in the background\n");
             return CommandStatus.Ok;
         }
+        ConsoleForeground.SetGroup(pid);   // Ctrl-C / Ctrl-\ now signal the program's group
         int status = ProcessLifecycle.WaitAndReap(pid);
+        ConsoleForeground.SetGroup(0);
         ProcessReports.AppendEnd(ref output, pid, status);
         return WaitStatus.ShellStatus(status) == 0 ? CommandStatus.Ok : CommandStatus.Failed;
     }

@@ -1,0 +1,2 @@
+/bin/spin announce
+echo sh: not reached
