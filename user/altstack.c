@@ -236,6 +236,8 @@ int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "after-exec") == 0)
         return query().ss_flags == SS_DISABLE && query().ss_size == 0 ? 0 : 1;
+    // `altstack quiet` (the in-guest suite): output closed, the exit status is the failure count.
+    if (argc > 1 && strcmp(argv[1], "quiet") == 0) close(1);
     alt_base = malloc(ALT_SIZE);
     settings();
     handlers();

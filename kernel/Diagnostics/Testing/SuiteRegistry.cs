@@ -40,6 +40,7 @@ public static unsafe class SuiteRegistry
         Add(MmSuite.Name, &MmSuite.Register);
         Add(ProcSuite.Name, &ProcSuite.Register);
         Add(SignalSuite.Name, &SignalSuite.Register);
+        Add(ProcessGroupSuite.Name, &ProcessGroupSuite.Register);
         Add(MmSuite.SoakName, &MmSuite.RegisterSoak, slow: true);
     }
 
