@@ -5,7 +5,8 @@
 //         256 bytes at +48), uc_sigmask (the mask to restore, at +304)
 //   +312  siginfo_t (128 bytes)
 // and above it, 16-aligned, the 512-byte fxsave image uc_mcontext.fpstate points at. All of it
-// sits below the interrupted code's 128-byte red zone; the handler starts with (RSP + 8) % 16
+// sits below the interrupted code's 128-byte red zone, or at the top of the alternate stack for
+// an SA_ONSTACK handler (SignalStack); the handler starts with (RSP + 8) % 16
 // == 0, as after a call. rt_sigreturn treats the frame as hostile: user CS/SS are forced,
 // RFLAGS keeps only the bits user code may change, MXCSR keeps only its defined bits, and a
 // non-canonical RIP or RSP (or an unreadable frame) kills the process with SIGSEGV.
