@@ -92,13 +92,6 @@ static void segv_exit(int sig, siginfo_t *info, void *context)
     _exit(on_alt((uintptr_t)&here) && sig == SIGSEGV ? 42 : 1);
 }
 
-static int child_status(pid_t pid)
-{
-    int status = -1;
-    if (waitpid(pid, &status, 0) != pid) return -1;
-    return status;
-}
-
 static void settings(void)
 {
     stack_t ss = query();

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 static int check_count, check_failures;
 
@@ -25,6 +26,14 @@ static int check_count, check_failures;
         else { check_failures++; printf("not ok %d - %s: got %ld errno %d (%s), expected %s\n", \
                                         check_count, what, r_, e_, strerror(e_), #expected); } \
     } while (0)
+
+// The wait status of child pid once it ends, or -1 if waitpid fails.
+static inline int child_status(pid_t pid)
+{
+    int status = -1;
+    if (waitpid(pid, &status, 0) != pid) return -1;
+    return status;
+}
 
 static int check_done(const char *name)
 {

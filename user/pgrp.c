@@ -41,13 +41,6 @@ static pid_t spinner(void)
     return pid;
 }
 
-static int status_of(pid_t pid)
-{
-    int status = -1;
-    if (waitpid(pid, &status, 0) != pid) return -1;
-    return status;
-}
-
 static void ids(void)
 {
     pid_t me = getpid();
@@ -63,7 +56,7 @@ static void ids(void)
 
     pid_t pid = fork();
     if (pid == 0) _exit(getpgrp() == getppid() && getsid(0) == getppid() ? 0 : 1);
-    int status = status_of(pid);
+    int status = child_status(pid);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "fork inherits the group and session");
 }
 
@@ -120,7 +113,7 @@ static void sessions(void)
     CHECK_ERRNO(setpgid(0, pid), EPERM, "setpgid into a group of another session");
     CHECK_ERRNO(tcsetpgrp(0, pid), EPERM, "TIOCSPGRP to a group of another session");
     kill(pid, SIGKILL);
-    int status = status_of(pid);
+    int status = child_status(pid);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the session leader child passed its own checks");
 
     pid_t other = fork();
@@ -130,7 +123,7 @@ static void sessions(void)
         int ok = setpgid(getppid(), 0) == -1 && errno == ESRCH;
         _exit(ok ? 0 : 1);
     }
-    status = status_of(other);
+    status = child_status(other);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "setpgid of the parent -> ESRCH");
     (void)me;
 }
@@ -150,7 +143,7 @@ static void after_exec(void)
     CHECK(usr2_hits > 0, "the exec'd child announced itself");
     CHECK_ERRNO(setpgid(pid, pid), EACCES, "setpgid of a child after its execve");
     kill(pid, SIGKILL);
-    status_of(pid);
+    child_status(pid);
 }
 
 static void group_signals(void)
@@ -164,7 +157,7 @@ static void group_signals(void)
     CHECK(kill(0, SIGUSR2) == 0, "kill(0, SIGUSR2) to the caller's group");
     for (int i = 0; i < 500 && usr2_hits == 0; i++) nap();
     CHECK(usr2_hits == 1, "the caller's own handler ran");
-    int status = status_of(same);
+    int status = child_status(same);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGUSR2, "the child in the group died of SIGUSR2");
     int st = 0;
     CHECK(waitpid(apart, &st, WNOHANG) == 0, "the child in another group was not signalled");
@@ -178,7 +171,7 @@ static void group_signals(void)
 
     // kill(-1): everyone but init and the caller (here both are this process).
     CHECK(kill(-1, SIGTERM) == 0, "kill(-1, SIGTERM)");
-    status = status_of(apart);
+    status = child_status(apart);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "kill(-1) reached the other group's child");
     CHECK_ERRNO(kill(-1, 0), ESRCH, "kill(-1, 0) with no other process");
 }

@@ -104,13 +104,6 @@ void spin_until(volatile int *flag);
 static volatile int *shared; // [0] child ready, [1] flag set by the child's handler
 static void set_flag(int sig) { (void)sig; shared[1] = 1; }
 
-static int child_status(pid_t pid)
-{
-    int status = -1;
-    waitpid(pid, &status, 0);
-    return status;
-}
-
 // The child spins in ring 3; the parent's kill arrives through the timer interrupt's return.
 static void kill_spinning_child(void)
 {

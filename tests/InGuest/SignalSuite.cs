@@ -95,10 +95,7 @@ public static unsafe class SignalSuite
 
     static void UserProgram()
     {
-        UserPrograms.RequireInitrd("bin/signals");
-        ProcessLifecycle.QuietKills = true;
-        int status = UserPrograms.Run("bin/signals", "quiet");
-        ProcessLifecycle.QuietKills = false;
+        int status = UserPrograms.RunQuiet("bin/signals");
         KTest.ExpectEqual((long)Tasks.WaitStatus.Exited(0), status, "/bin/signals quiet: every check passed");
     }
 }

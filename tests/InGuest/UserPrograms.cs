@@ -41,6 +41,17 @@ internal static unsafe class UserPrograms
         return ProcessLifecycle.WaitAndReap(pid);
     }
 
+    /// <summary>Runs a program with the argument "quiet" (its output closed, its exit status
+    /// the failure count) and kill reports off: the wait status.</summary>
+    public static int RunQuiet(string path)
+    {
+        RequireInitrd(path);
+        ProcessLifecycle.QuietKills = true;
+        int status = Run(path, "quiet");
+        ProcessLifecycle.QuietKills = false;
+        return status;
+    }
+
     static int Copy(string s, byte* to)
     {
         for (int i = 0; i < s.Length; i++) to[i] = (byte)s[i];
