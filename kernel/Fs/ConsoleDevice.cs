@@ -12,6 +12,7 @@ using Kernel.Diagnostics;
 using Kernel.Drivers.Console;
 using Kernel.Drivers.Serial;
 using Kernel.Tasks;
+using Kernel.Syscalls;
 
 namespace Kernel.Fs;
 
@@ -33,7 +34,7 @@ public static unsafe class ConsoleDevice
         while (s_ready == 0 && !s_endOfFile && !s_interrupt)
         {
             EchoSignalKey();
-            if (SignalSend.Interrupting(Scheduler.Current)) return -4; // EINTR
+            if (SignalSend.Interrupting(Scheduler.Current)) return -Errno.EINTR;
             if (Poll()) continue;
             if (!Scheduler.Yield()) WaitForInterrupt();
         }
@@ -41,7 +42,7 @@ public static unsafe class ConsoleDevice
         {
             s_interrupt = false;
             ProcessLifecycle.Kill(Scheduler.Current->Pid, Signals.SIGINT);
-            return -4; // EINTR; the signal ends the process at the syscall's return
+            return -Errno.EINTR; // the signal ends the process at the syscall's return
         }
         if (s_ready == 0)
         {

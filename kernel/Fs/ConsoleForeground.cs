@@ -8,13 +8,13 @@
 // empty one, the byte is queued as ordinary input. init= and the shell's foreground `run`
 // make the program's group the foreground one; TIOCSPGRP changes it (job-control shells).
 using Kernel.Tasks;
+using Kernel.Syscalls;
 
 namespace Kernel.Fs;
 
 public static unsafe class ConsoleForeground
 {
     public const byte Interrupt = 0x03, Quit = 0x1c;
-    const int EPERM = -1, ESRCH = -3, EINVAL = -22;
 
     static int s_group;
     static byte s_typed;   // the last signal key acted on, until the line discipline echoes it
@@ -47,10 +47,10 @@ public static unsafe class ConsoleForeground
     /// another session).</summary>
     public static int Change(int pgid)
     {
-        if (pgid < 0) return EINVAL;
+        if (pgid < 0) return -Errno.EINVAL;
         Process* member = ProcessGroups.Member(pgid);
-        if (member == null) return ESRCH;
-        if (member->Sid != Scheduler.Current->Sid) return EPERM;
+        if (member == null) return -Errno.ESRCH;
+        if (member->Sid != Scheduler.Current->Sid) return -Errno.EPERM;
         s_group = pgid;
         return 0;
     }

@@ -1,6 +1,8 @@
 // A process's open files: a fixed table of descriptors, each naming what it refers to (the
 // console, an initrd file or directory) and its position. Nothing here owns memory: initrd
 // data stays in the archive, so closing only clears the slot.
+using Kernel.Syscalls;
+
 namespace Kernel.Fs;
 
 /// <summary>Proc, ProcDirectory: a /proc file or directory (Fs/Proc/ProcFiles.cs); its entry word
@@ -34,7 +36,7 @@ public unsafe struct FileTable
             _flags[fd] = flags;
             return fd;
         }
-        return -24; // EMFILE
+        return -Errno.EMFILE;
     }
 
     /// <summary>A copy of <paramref name="fd"/> at the lowest free descriptor >= minimum, or -EMFILE.
@@ -50,12 +52,12 @@ public unsafe struct FileTable
             _flags[copy] = _flags[fd];
             return copy;
         }
-        return -24; // EMFILE
+        return -Errno.EMFILE;
     }
 
     public int Close(int fd)
     {
-        if (Kind(fd) == FileKind.None) return -9; // EBADF
+        if (Kind(fd) == FileKind.None) return -Errno.EBADF;
         _kind[fd] = 0;
         return 0;
     }

@@ -6,19 +6,19 @@ using Kernel.Arch.X64.Paging;
 using Kernel.Boot.Memory;
 using Kernel.Memory.Virtual;
 using Kernel.Tasks.Vm;
+using Kernel.Syscalls;
 
 namespace Kernel.Tasks;
 
 public static unsafe class ProcessFork
 {
-    const int EAGAIN = -11, ENOMEM = -12;
 
     /// <summary>The child's pid, or -EAGAIN (process table full) / -ENOMEM.</summary>
     public static int Fork(ulong childTidAddress, bool setChildTid, bool clearChildTid)
     {
         Process* parent = Scheduler.Current;
         Process* child = ProcessTable.Allocate();
-        if (child == null) return EAGAIN;
+        if (child == null) return -Errno.EAGAIN;
         child->ParentPid = parent->Pid;
         child->NameLength = parent->NameLength;
         for (int i = 0; i < parent->NameLength; i++) child->Name[i] = parent->Name[i];
@@ -33,12 +33,12 @@ public static unsafe class ProcessFork
         child->Files = parent->Files;
 
         FrameSource frames = PhysicalPages.Frames;
-        if (UserAddressSpace.Create(KernelAddressSpace.Root, in frames, out child->Memory) != PagingStatus.Ok) return Undo(child, ENOMEM);
+        if (UserAddressSpace.Create(KernelAddressSpace.Root, in frames, out child->Memory) != PagingStatus.Ok) return Undo(child, -Errno.ENOMEM);
         UserPages.InitializeSpace(child);
-        if (AddressSpaceCopy.Copy(parent, child) != 0) return Undo(child, ENOMEM);
+        if (AddressSpaceCopy.Copy(parent, child) != 0) return Undo(child, -Errno.ENOMEM);
 
         void* stack = KernelVmalloc.Allocate(ProgramLoader.KernelStackSize);
-        if (stack == null) return Undo(child, ENOMEM);
+        if (stack == null) return Undo(child, -Errno.ENOMEM);
         child->KernelStackBottom = (ulong)stack;
         child->KernelStackTop = (ulong)stack + ProgramLoader.KernelStackSize;
         child->SavedRsp = TaskStack.PrepareForkChild(child->KernelStackTop, TaskStack.UserFrame(parent));

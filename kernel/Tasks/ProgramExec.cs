@@ -7,12 +7,12 @@ using Kernel.Boot.Memory;
 using Kernel.Fs;
 using Kernel.Memory;
 using Kernel.Tasks.Elf;
+using Kernel.Syscalls;
 
 namespace Kernel.Tasks;
 
 public static unsafe class ProgramExec
 {
-    const int EFAULT = -14, ENOENT = -2, E2BIG = -7, ENAMETOOLONG = -36, ENOMEM = -12;
     /// <summary>Room for argument and environment strings: the initial stack image is built in
     /// 8 KiB, so more would only fail after the point of no return.</summary>
     const ulong StringBytes = 6 * 1024;
@@ -22,15 +22,15 @@ public static unsafe class ProgramExec
         Process* p = Scheduler.Current;
         byte* raw = stackalloc byte[PathName.MaxLength];
         long n = UserMemory.StringFrom(raw, userPath, PathName.MaxLength);
-        if (n < 0) return EFAULT;
-        if (n == PathName.MaxLength) return ENAMETOOLONG;
-        if (n == 0) return ENOENT;
+        if (n < 0) return -Errno.EFAULT;
+        if (n == PathName.MaxLength) return -Errno.ENAMETOOLONG;
+        if (n == 0) return -Errno.ENOENT;
         byte* path = stackalloc byte[PathName.MaxLength];
         int pathLength = PathName.Normalize(null, 0, raw, (int)n, path);
-        if (pathLength < 0) return ENAMETOOLONG;
+        if (pathLength < 0) return -Errno.ENAMETOOLONG;
 
         ulong bufferPhysical = PhysicalPages.Allocate(1);
-        if (bufferPhysical == 0) return ENOMEM;
+        if (bufferPhysical == 0) return -Errno.ENOMEM;
         byte* buffer = (byte*)PhysicalMap.ToVirtual(bufferPhysical);
         StringList argv = default, envp = default;
         ulong used = 0;
@@ -71,13 +71,13 @@ public static unsafe class ProgramExec
         for (int i = 0; ; i++)
         {
             ulong pointer;
-            if (UserMemory.CopyFrom(&pointer, userArray + (ulong)i * 8, 8) < 0) return EFAULT;
+            if (UserMemory.CopyFrom(&pointer, userArray + (ulong)i * 8, 8) < 0) return -Errno.EFAULT;
             if (pointer == 0) return 0;
-            if (used >= StringBytes) return E2BIG;
+            if (used >= StringBytes) return -Errno.E2BIG;
             long n = UserMemory.StringFrom(buffer + used, pointer, StringBytes - used);
-            if (n < 0) return EFAULT;
-            if ((ulong)n == StringBytes - used) return E2BIG;
-            if (!list->Add(buffer + used, (int)n)) return E2BIG;
+            if (n < 0) return -Errno.EFAULT;
+            if ((ulong)n == StringBytes - used) return -Errno.E2BIG;
+            if (!list->Add(buffer + used, (int)n)) return -Errno.E2BIG;
             used += (ulong)n + 1;
         }
     }

@@ -12,6 +12,7 @@ using Kernel.Memory;
 using Kernel.Memory.Virtual;
 using Kernel.Tasks.Elf;
 using Kernel.Tasks.Vm;
+using Kernel.Syscalls;
 
 namespace Kernel.Tasks;
 
@@ -20,7 +21,6 @@ public static unsafe class ProgramLoader
     public const ulong StackTop = UserAddressSpace.End;
     public const ulong StackSize = 128 * 1024;
     public const ulong KernelStackSize = 32 * 1024;
-    const int ENOENT = -2, ENOMEM = -12, EACCES = -13, EAGAIN = -11, ENOEXEC = -8;
     const int StackImagePages = 2; // the argv/envp/auxv image is built in 8 KiB
     const ulong PageBytes = 4096, PageMask = PageBytes - 1;
 
@@ -33,19 +33,19 @@ public static unsafe class ProgramLoader
         if (error != 0) return error;
 
         Process* p = ProcessTable.Allocate();
-        if (p == null) return Report(EAGAIN, path, pathLength, "process table full or no memory");
+        if (p == null) return Report(-Errno.EAGAIN, path, pathLength, "process table full or no memory");
         p->ParentPid = parentPid;
         ProcessGroups.Lead(p);
         SetName(p, path, pathLength);
 
         FrameSource frames = PhysicalPages.Frames;
         if (UserAddressSpace.Create(KernelAddressSpace.Root, in frames, out p->Memory) != PagingStatus.Ok)
-            return Undo(p, ENOMEM, path, pathLength, "no memory for a page table");
+            return Undo(p, -Errno.ENOMEM, path, pathLength, "no memory for a page table");
         ulong sp = Load(p, &image, file->Data, argv, envp, path, pathLength, out string why);
-        if (sp == 0) return Undo(p, ENOMEM, path, pathLength, why);
+        if (sp == 0) return Undo(p, -Errno.ENOMEM, path, pathLength, why);
 
         void* stack = KernelVmalloc.Allocate(KernelStackSize);
-        if (stack == null) return Undo(p, ENOMEM, path, pathLength, "no memory for a kernel stack");
+        if (stack == null) return Undo(p, -Errno.ENOMEM, path, pathLength, "no memory for a kernel stack");
         p->KernelStackBottom = (ulong)stack;
         p->KernelStackTop = (ulong)stack + KernelStackSize;
         p->SavedRsp = TaskStack.Prepare(p->KernelStackTop, image.Entry, sp);
@@ -62,11 +62,11 @@ public static unsafe class ProgramLoader
         file = null;
         int entry = Initrd.Index->Find(path, pathLength);
         if (entry >= 0 && Initrd.Present) entry = FollowLink(entry);
-        if (entry < 0 || !Initrd.Present) return Fail(quiet, ENOENT, path, pathLength, "no such file in the initrd");
-        if (Initrd.Index->IsDirectory(entry)) return Fail(quiet, EACCES, path, pathLength, "is a directory");
+        if (entry < 0 || !Initrd.Present) return Fail(quiet, -Errno.ENOENT, path, pathLength, "no such file in the initrd");
+        if (Initrd.Index->IsDirectory(entry)) return Fail(quiet, -Errno.EACCES, path, pathLength, "is a directory");
         file = Initrd.Index->Get(entry);
-        if ((file->Mode & CpioArchive.TypeMask) != CpioArchive.TypeRegular) return Fail(quiet, EACCES, path, pathLength, "not a regular file");
-        if ((file->Mode & 0x49) == 0) return Fail(quiet, EACCES, path, pathLength, "not executable (no x permission bit)");
+        if ((file->Mode & CpioArchive.TypeMask) != CpioArchive.TypeRegular) return Fail(quiet, -Errno.EACCES, path, pathLength, "not a regular file");
+        if ((file->Mode & 0x49) == 0) return Fail(quiet, -Errno.EACCES, path, pathLength, "not executable (no x permission bit)");
         int error = image->Parse(file->Data, file->Size);
         if (error != 0) return Fail(quiet, error, path, pathLength, image->Message);
         return 0;
@@ -126,16 +126,16 @@ public static unsafe class ProgramLoader
             {
                 // The first page is the previous segment's last: give it both permissions.
                 VmArea* shared = p->Vm.Tree.FindContaining(start);
-                if (shared != null && p->Vm.Mprotect(start, PageBytes, shared->Protection | prot) != 0) return ENOMEM;
+                if (shared != null && p->Vm.Mprotect(start, PageBytes, shared->Protection | prot) != 0) return -Errno.ENOMEM;
                 start = top;
             }
             if (end > start && p->Vm.Mmap(start, end - start, prot, MapFlags.Fixed | MapFlags.Private | MapFlags.Anonymous, null, 0) < 0)
-                return ENOMEM;
+                return -Errno.ENOMEM;
             if (end > top) top = end;
             for (ulong page = s->VirtualAddress & ~PageMask; page < end; page += PageBytes)
             {
                 ulong frame = SegmentFrame(p, page);
-                if (frame == 0) return ENOMEM;
+                if (frame == 0) return -Errno.ENOMEM;
                 // Copy the part of [vaddr, vaddr + filesz) that falls in this page.
                 ulong from = page > s->VirtualAddress ? page : s->VirtualAddress;
                 ulong to = s->VirtualAddress + s->FileSize;

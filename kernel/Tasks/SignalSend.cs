@@ -2,11 +2,12 @@
 // SignalInfo) and is acted on when the target next returns to ring 3 (SignalDelivery). As in
 // Linux, a signal the target ignores (SIG_IGN, or SIG_DFL whose default is to ignore) is
 // dropped at once unless it is blocked: a blocked one waits, its fate decided on unblock.
+using Kernel.Syscalls;
+
 namespace Kernel.Tasks;
 
 public static unsafe class SignalSend
 {
-    const int EPERM = -1, ESRCH = -3, EINVAL = -22;
     public const ulong SigDfl = 0, SigIgn = 1;
     public const ulong Unblockable = 1UL << (Signals.SIGKILL - 1) | 1UL << (Signals.SIGSTOP - 1);
 
@@ -36,10 +37,10 @@ public static unsafe class SignalSend
     /// -EPERM (the kernel task). Signal 0 only checks that the target exists.</summary>
     public static int Kill(int pid, int signal, int code)
     {
-        if (signal < 0 || signal > Process.SignalCount) return EINVAL;
+        if (signal < 0 || signal > Process.SignalCount) return -Errno.EINVAL;
         Process* p = ProcessTable.Find(pid);
-        if (p == null || p->State == TaskState.Zombie) return ESRCH;
-        if (p->IsKernelTask) return EPERM;
+        if (p == null || p->State == TaskState.Zombie) return -Errno.ESRCH;
+        if (p->IsKernelTask) return -Errno.EPERM;
         if (signal == 0) return 0;
         Process* sender = Scheduler.Current;
         Post(p, signal, code, sender == null ? 0 : sender->Pid, 0, 0);

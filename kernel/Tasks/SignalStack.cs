@@ -6,6 +6,8 @@
 // enabled stack needs MINSIGSTKSZ bytes (-ENOMEM). With SS_AUTODISARM the stack is disarmed
 // while a handler runs and comes back from the frame's uc_stack at rt_sigreturn (which, as in
 // Linux, always re-applies uc_stack, ignoring errors). fork keeps it, execve clears it.
+using Kernel.Syscalls;
+
 namespace Kernel.Tasks;
 
 public static unsafe class SignalStack
@@ -15,7 +17,6 @@ public static unsafe class SignalStack
     public const ulong MinSize = 2048;
     /// <summary>sizeof(stack_t): ss_sp (8), ss_flags (4, then 4 of padding), ss_size (8).</summary>
     public const int Bytes = 24;
-    const int EPERM = -1, EINVAL = -22, ENOMEM = -12;
 
     /// <summary>The user stack pointer <paramref name="sp"/> is on the armed alternate stack.</summary>
     public static bool On(Process* p, ulong sp) =>
@@ -36,13 +37,13 @@ public static unsafe class SignalStack
     /// <summary>Applies the stack_t at <paramref name="ss"/> (kernel memory): 0, -EPERM, -EINVAL, -ENOMEM.</summary>
     public static int Set(Process* p, ulong sp, byte* ss)
     {
-        if (On(p, sp)) return EPERM;
+        if (On(p, sp)) return -Errno.EPERM;
         ulong stackBase = *(ulong*)ss, size = *(ulong*)(ss + 16);
         int flags = *(int*)(ss + 8);
         int mode = flags & ~SsAutodisarm;
-        if (mode != 0 && mode != SsOnstack && mode != SsDisable) return EINVAL;
+        if (mode != 0 && mode != SsOnstack && mode != SsDisable) return -Errno.EINVAL;
         if (mode == SsDisable) { stackBase = 0; size = 0; }
-        else if (size < MinSize) return ENOMEM;
+        else if (size < MinSize) return -Errno.ENOMEM;
         p->AltStackBase = stackBase;
         p->AltStackSize = size;
         p->AltStackFlags = flags & SsAutodisarm;

@@ -8,6 +8,8 @@
 // Each record's d_off is the position after it, which lseek(SEEK_SET) accepts back.
 // "self" is listed as a directory (DT_DIR), not a symlink: opening it gives the caller's own
 // /proc/PID, and there is no readlink.
+using Kernel.Syscalls;
+
 namespace Kernel.Fs.Proc;
 
 public static unsafe class ProcDirectory
@@ -16,7 +18,6 @@ public static unsafe class ProcDirectory
     public const ulong FirstPidPosition = 16;
     public const ulong RootInode = 1;
     const ulong SelfPosition = 5;
-    const int EINVAL = -22;
 
     /// <summary>The inode number of a node: 1 for /proc, distinct and non-zero for the others.</summary>
     public static ulong InodeOf(ProcFile file, int pid) =>
@@ -38,7 +39,7 @@ public static unsafe class ProcDirectory
                      out byte type, out ulong next))
         {
             int written = StatBuffer.Dirent(output + used, room - used, inode, (long)next, type, name, nameLength);
-            if (written == 0) return used == 0 ? EINVAL : used;
+            if (written == 0) return used == 0 ? -Errno.EINVAL : used;
             used += written;
             position = next;
         }

@@ -8,13 +8,13 @@ using Kernel.Arch.X64;
 using Kernel.Diagnostics;
 using Kernel.Memory.Slab;
 using Kernel.Tasks;
+using Kernel.Syscalls;
 
 namespace Kernel.Fs.Proc;
 
 public static unsafe class ProcFiles
 {
     const int TextBytes = 64 * 1024;
-    const int ENOENT = -2, ENOMEM = -12, EROFS = -30, EISDIR = -21, ENOTDIR = -20, ESRCH = -3;
     const int OAccessMode = 3, OTruncate = 0x200, ODirectory = 0x10000;
 
     /// <summary>True when the normalised path (no leading '/') lies under proc/; then
@@ -23,10 +23,10 @@ public static unsafe class ProcFiles
     {
         result = 0;
         if (!ProcPath.Parse(path, length, Scheduler.Current->Pid, out ProcFile file, out int pid)) return false;
-        if (!Exists(file, pid)) { result = ENOENT; return true; }
+        if (!Exists(file, pid)) { result = -Errno.ENOENT; return true; }
         bool directory = ProcPath.IsDirectory(file);
-        if ((flags & OAccessMode) != 0 || (flags & OTruncate) != 0) { result = directory ? EISDIR : EROFS; return true; }
-        if ((flags & ODirectory) != 0 && !directory) { result = ENOTDIR; return true; }
+        if ((flags & OAccessMode) != 0 || (flags & OTruncate) != 0) { result = directory ? -Errno.EISDIR : -Errno.EROFS; return true; }
+        if ((flags & ODirectory) != 0 && !directory) { result = -Errno.ENOTDIR; return true; }
         result = files->Open(directory ? FileKind.ProcDirectory : FileKind.Proc, (int)file << 24 | pid, flags);
         return true;
     }
@@ -37,7 +37,7 @@ public static unsafe class ProcFiles
     {
         result = 0;
         if (!ProcPath.Parse(path, length, Scheduler.Current->Pid, out ProcFile file, out int pid)) return false;
-        if (!Exists(file, pid)) { result = ENOENT; return true; }
+        if (!Exists(file, pid)) { result = -Errno.ENOENT; return true; }
         Stat((int)file << 24 | pid, stat);
         return true;
     }
@@ -60,7 +60,7 @@ public static unsafe class ProcFiles
     {
         ProcFile file = (ProcFile)(entry >> 24);
         int pid = entry & 0xffffff;
-        if (!Exists(file, pid)) return ENOENT;
+        if (!Exists(file, pid)) return -Errno.ENOENT;
         return ProcDirectory.List(file, pid, Scheduler.Current->Pid, output, room, ref position, &NextLivePid);
     }
 
@@ -68,11 +68,11 @@ public static unsafe class ProcFiles
     public static long ReadAt(int entry, ulong buffer, ulong count, ulong position)
     {
         byte* text = (byte*)Kmem.Kmalloc(TextBytes);
-        if (text == null) return ENOMEM;
+        if (text == null) return -Errno.ENOMEM;
         var builder = new TextBuilder(text, TextBytes);
         bool live = ProcText.Write((ProcFile)(entry >> 24), entry & 0xffffff, ref builder);
         long result;
-        if (!live) result = ESRCH;
+        if (!live) result = -Errno.ESRCH;
         else if (position >= (ulong)builder.Length) result = 0;
         else
         {

@@ -5,6 +5,8 @@
 // program headers' address for AT_PHDR and the stack's executability (PT_GNU_STACK).
 // Errors follow Linux: -ENOEXEC for "not something this loader runs", -EINVAL for a
 // malformed image; Message says which rule failed.
+using Kernel.Syscalls;
+
 namespace Kernel.Tasks.Elf;
 
 public unsafe struct ElfSegment
@@ -15,7 +17,6 @@ public unsafe struct ElfSegment
 
 public unsafe struct ElfImage
 {
-    public const int ENOEXEC = -8, EINVAL = -22;
     public const int MaxSegments = 16, MaxProgramHeaders = 64;
     public const ushort TypeExecutable = 2, TypeShared = 3, MachineX8664 = 62;
     public const uint PtLoad = 1, PtInterp = 3, PtPhdr = 6, PtGnuStack = 0x6474e551;
@@ -55,27 +56,27 @@ public unsafe struct ElfImage
     {
         this = default;
         Message = "ok";
-        if (file == null || size < 4) return Fail(ENOEXEC, "file too short to be an ELF executable");
-        if (file[0] != 0x7f || file[1] != 'E' || file[2] != 'L' || file[3] != 'F') return Fail(ENOEXEC, "not an ELF file (bad magic)");
-        if (size < HeaderSize) return Fail(ENOEXEC, "truncated ELF header");
-        if (file[4] != 2) return Fail(ENOEXEC, "not a 64-bit ELF file (EI_CLASS)");
-        if (file[5] != 1) return Fail(ENOEXEC, "not a little-endian ELF file (EI_DATA)");
-        if (file[6] != 1) return Fail(ENOEXEC, "unknown ELF identification version (EI_VERSION)");
-        if (file[7] != 0 && file[7] != 3) return Fail(ENOEXEC, "OS ABI is neither System V nor Linux (EI_OSABI)");
+        if (file == null || size < 4) return Fail(-Errno.ENOEXEC, "file too short to be an ELF executable");
+        if (file[0] != 0x7f || file[1] != 'E' || file[2] != 'L' || file[3] != 'F') return Fail(-Errno.ENOEXEC, "not an ELF file (bad magic)");
+        if (size < HeaderSize) return Fail(-Errno.ENOEXEC, "truncated ELF header");
+        if (file[4] != 2) return Fail(-Errno.ENOEXEC, "not a 64-bit ELF file (EI_CLASS)");
+        if (file[5] != 1) return Fail(-Errno.ENOEXEC, "not a little-endian ELF file (EI_DATA)");
+        if (file[6] != 1) return Fail(-Errno.ENOEXEC, "unknown ELF identification version (EI_VERSION)");
+        if (file[7] != 0 && file[7] != 3) return Fail(-Errno.ENOEXEC, "OS ABI is neither System V nor Linux (EI_OSABI)");
         ushort type = U16(file + 16);
-        if (type != TypeExecutable && type != TypeShared) return Fail(ENOEXEC, "not an executable (e_type is neither ET_EXEC nor ET_DYN)");
-        if (U16(file + 18) != MachineX8664) return Fail(ENOEXEC, "not an x86-64 program (e_machine)");
-        if (U32(file + 20) != 1) return Fail(ENOEXEC, "unknown ELF version (e_version)");
+        if (type != TypeExecutable && type != TypeShared) return Fail(-Errno.ENOEXEC, "not an executable (e_type is neither ET_EXEC nor ET_DYN)");
+        if (U16(file + 18) != MachineX8664) return Fail(-Errno.ENOEXEC, "not an x86-64 program (e_machine)");
+        if (U32(file + 20) != 1) return Fail(-Errno.ENOEXEC, "unknown ELF version (e_version)");
         ulong entry = U64(file + 24);
         ulong phoff = U64(file + 32);
-        if (U16(file + 52) != HeaderSize) return Fail(ENOEXEC, "bad ELF header size (e_ehsize)");
-        if (U16(file + 54) != ProgramHeaderSize) return Fail(ENOEXEC, "bad program header size (e_phentsize)");
+        if (U16(file + 52) != HeaderSize) return Fail(-Errno.ENOEXEC, "bad ELF header size (e_ehsize)");
+        if (U16(file + 54) != ProgramHeaderSize) return Fail(-Errno.ENOEXEC, "bad program header size (e_phentsize)");
         ushort phnum = U16(file + 56);
-        if (phnum == 0) return Fail(ENOEXEC, "no program headers (e_phnum is 0)");
-        if (phnum > MaxProgramHeaders) return Fail(ENOEXEC, "too many program headers (e_phnum over 64)");
+        if (phnum == 0) return Fail(-Errno.ENOEXEC, "no program headers (e_phnum is 0)");
+        if (phnum > MaxProgramHeaders) return Fail(-Errno.ENOEXEC, "too many program headers (e_phnum over 64)");
         ulong tableSize = phnum * ProgramHeaderSize;
-        if (phoff > size || size - phoff < tableSize) return Fail(ENOEXEC, "program headers beyond the end of the file");
-        if ((phoff & 7) != 0) return Fail(EINVAL, "program headers misaligned (e_phoff)");
+        if (phoff > size || size - phoff < tableSize) return Fail(-Errno.ENOEXEC, "program headers beyond the end of the file");
+        if ((phoff & 7) != 0) return Fail(-Errno.EINVAL, "program headers misaligned (e_phoff)");
 
         LoadBias = type == TypeShared ? DynamicBase : 0;
         ProgramHeaderCount = phnum;
@@ -87,19 +88,19 @@ public unsafe struct ElfImage
             byte* ph = file + phoff + (ulong)i * ProgramHeaderSize;
             uint pType = U32(ph), pFlags = U32(ph + 4);
             ulong offset = U64(ph + 8), vaddr = U64(ph + 16), fileSize = U64(ph + 32), memSize = U64(ph + 40), align = U64(ph + 48);
-            if (pType == PtInterp) return Fail(ENOEXEC, "dynamically linked (PT_INTERP): only static programs run here");
+            if (pType == PtInterp) return Fail(-Errno.ENOEXEC, "dynamically linked (PT_INTERP): only static programs run here");
             if (pType == PtGnuStack) { ExecutableStack = (pFlags & FlagExecute) != 0; continue; }
             if (pType == PtPhdr) { phdrVirtual = vaddr; hasPhdr = true; continue; }
             if (pType != PtLoad || memSize == 0) continue;
-            if (fileSize > memSize) return Fail(EINVAL, "PT_LOAD with p_filesz larger than p_memsz");
-            if (offset > size || size - offset < fileSize) return Fail(EINVAL, "PT_LOAD data beyond the end of the file");
-            if (align > 1 && (align & (align - 1)) != 0) return Fail(EINVAL, "PT_LOAD alignment is not a power of two");
-            if ((vaddr & 0xfff) != (offset & 0xfff)) return Fail(EINVAL, "PT_LOAD address and file offset differ modulo the page size");
-            if (vaddr > UserLimit - LoadBias) return Fail(EINVAL, "PT_LOAD outside the user address space");
+            if (fileSize > memSize) return Fail(-Errno.EINVAL, "PT_LOAD with p_filesz larger than p_memsz");
+            if (offset > size || size - offset < fileSize) return Fail(-Errno.EINVAL, "PT_LOAD data beyond the end of the file");
+            if (align > 1 && (align & (align - 1)) != 0) return Fail(-Errno.EINVAL, "PT_LOAD alignment is not a power of two");
+            if ((vaddr & 0xfff) != (offset & 0xfff)) return Fail(-Errno.EINVAL, "PT_LOAD address and file offset differ modulo the page size");
+            if (vaddr > UserLimit - LoadBias) return Fail(-Errno.EINVAL, "PT_LOAD outside the user address space");
             ulong start = vaddr + LoadBias;
-            if (start < LowestAddress || memSize > UserLimit - start) return Fail(EINVAL, "PT_LOAD outside the user address space");
-            if (start < previousEnd) return Fail(EINVAL, "PT_LOAD segments overlap or are not in ascending order");
-            if (SegmentCount == MaxSegments) return Fail(ENOEXEC, "too many PT_LOAD segments");
+            if (start < LowestAddress || memSize > UserLimit - start) return Fail(-Errno.EINVAL, "PT_LOAD outside the user address space");
+            if (start < previousEnd) return Fail(-Errno.EINVAL, "PT_LOAD segments overlap or are not in ascending order");
+            if (SegmentCount == MaxSegments) return Fail(-Errno.ENOEXEC, "too many PT_LOAD segments");
             previousEnd = start + memSize;
             ElfSegment* s = Segment(SegmentCount++);
             s->VirtualAddress = start;
@@ -110,10 +111,10 @@ public unsafe struct ElfImage
             if (!hasPhdr && offset <= phoff && phoff - offset < fileSize && fileSize - (phoff - offset) >= tableSize)
                 phdrVirtual = vaddr + (phoff - offset);
         }
-        if (SegmentCount == 0) return Fail(ENOEXEC, "no PT_LOAD segment: nothing to run");
+        if (SegmentCount == 0) return Fail(-Errno.ENOEXEC, "no PT_LOAD segment: nothing to run");
         if (phdrVirtual != 0) ProgramHeaderAddress = phdrVirtual + LoadBias;
         Entry = entry + LoadBias;
-        if (entry > UserLimit - LoadBias || !InExecutableSegment(Entry)) return Fail(ENOEXEC, "entry point is not inside an executable PT_LOAD segment");
+        if (entry > UserLimit - LoadBias || !InExecutableSegment(Entry)) return Fail(-Errno.ENOEXEC, "entry point is not inside an executable PT_LOAD segment");
         return 0;
     }
 
