@@ -2,16 +2,11 @@
 ; of an instruction that may fault with the address to resume at; the page-fault and #GP
 ; handlers look the faulting RIP up there (kernel/Arch/X64/ExceptionTable.cs) and, on a match,
 ; resume at the fixup instead of reporting a crash. Fixups return -EFAULT (-14) in rax.
-; User-memory copies (copy_from_user and friends) will be built the same way.
+; The user-memory copies in syscall.asm use the same table.
 bits 64
 global probe_read_u64, probe_write_u8, probe_read_u8
 
-%macro EXTABLE 2
-    section __ex_table
-    align 8
-    dq %1, %2
-    section .text
-%endmacro
+%include "extable.inc"
 
 section .text
 ; long probe_read_u64(ulong address, ulong* value): 0, or -14 if the read faulted.

@@ -11,6 +11,7 @@
 ; only on entry from and return to ring 3, so the user's GS base is never used by the kernel.
 bits 64
 %include "frame.inc"
+%include "extable.inc"
 extern syscall_dispatch, smap_clac_enabled, user_return_fault
 global syscall_entry, syscall_entry_address, user_return, task_start_address, switch_context
 global copy_user_bytes, strncpy_user
@@ -140,24 +141,12 @@ task_start_address:
     lea rax, [rel task_start]
     ret
 
-%macro EXTABLE_ENTRY 2
-    section __ex_table
-    align 8
-    dq %1, %2
-    section .text
-%endmacro
-    EXTABLE_ENTRY user_return.iret_instruction, user_return.iret_fault
+    EXTABLE user_return.iret_instruction, user_return.iret_fault
 
 ; User-memory copies. The caller (kernel/Arch/X64/UserMemory.cs) has checked that the user
 ; range lies below the user limit and does not wrap; a page that is not mapped, or not
 ; accessible, faults, and the exception table resumes at .fault: -EFAULT instead of a crash.
 ; STAC/CLAC open the SMAP window only around the copy.
-%macro EXTABLE 2
-    section __ex_table
-    align 8
-    dq %1, %2
-    section .text
-%endmacro
 %macro USER_ACCESS_BEGIN 0
     test byte [rel smap_clac_enabled], 1
     jz %%skip

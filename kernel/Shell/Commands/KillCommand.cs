@@ -1,5 +1,5 @@
-// kill: sends a fatal signal (default SIGTERM; no handlers run yet) to a process; it dies the
-// next time it leaves the kernel, and ps reports it.
+// kill: sends a signal (default SIGTERM) to a process, as kill(2) does: a handler runs, an
+// ignored signal is dropped, otherwise the process ends the next time it leaves the kernel.
 using Kernel.Diagnostics;
 using Kernel.Tasks;
 

@@ -33,12 +33,7 @@ public static unsafe class UserFrames
     public static ulong AllocateZeroed()
     {
         ulong frame = PhysicalPages.AllocateZeroed();
-        if (frame == 0) return 0;
-        PageDescriptor* d = Descriptor(frame);
-        d->Flags |= FrameFlags.UserPage;
-        d->Private = 1;
-        s_live++;
-        return frame;
+        return frame == 0 ? 0 : MappedOnce(frame);
     }
 
     /// <summary>A new frame holding a copy of <paramref name="source"/>'s bytes, or 0.</summary>
@@ -47,6 +42,12 @@ public static unsafe class UserFrames
         ulong frame = PhysicalPages.Allocate();
         if (frame == 0) return 0;
         Runtime.Bytes.Copy(PhysicalMap.ToVirtual(frame), PhysicalMap.ToVirtual(source), 4096);
+        return MappedOnce(frame);
+    }
+
+    /// <summary>Marks a new frame as a user page with one mapping.</summary>
+    static ulong MappedOnce(ulong frame)
+    {
         PageDescriptor* d = Descriptor(frame);
         d->Flags |= FrameFlags.UserPage;
         d->Private = 1;
